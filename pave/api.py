@@ -1,0 +1,89 @@
+"""The JSON API at /api/v1/: one NinjaAPI, one router per app, one error shape.
+
+Errors are always {"detail": "...", "errors": {"field": ["message", ...]}}.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from pave.accounts.selectors import user_for_token
+from pave.cases.services import ConflictError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="PAVE API",
+    version="1",
+    description="Protect and Assist Vulnerable and Exploited migrants — JSON API.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: dict | None = None) -> Any:
+    return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _error(request, 422, "The data is not valid.", errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        name = ".".join(location) or "__all__"
+        errors.setdefault(name, []).append(error.get("msg", "Invalid value."))
+    return _error(request, 422, "The data is not valid.", errors)
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return _error(request, 409, str(exc), {"version": [str(exc)]})
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "You may not do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "Authentication required: a bearer token or a session.")
+
+
+@api.get("/me", tags=["accounts"])
+def me(request: HttpRequest) -> dict:
+    """Who the caller is: a trivial authenticated endpoint (also the benchmarks' baseline)."""
+    user = request.user
+    return {
+        "username": user.username,
+        "role": user.role,
+        "organisation": user.organisation.code if user.organisation_id else None,
+    }
+
+
+from pave.cases.api import router as cases_router  # noqa: E402
+
+api.add_router("/cases", cases_router)

@@ -1,0 +1,346 @@
+"""Writes (and audited reads) of persons and cases.
+
+Every function takes `actor=`, runs in one transaction, validates before writing anything, and
+appends its audit event in that same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from pave.accounts.models import User
+from pave.accounts.roles import CASE_ASSIGNERS, CASE_CREATORS, CASE_EDITORS, CaseScope
+from pave.cases.models import ADULT_AGE, Case, CaseNote, Person, PersonNameToken
+from pave.cases.selectors import CaseFilters, case_get_for_user, case_list
+from pave.core import codelists
+from pave.core.audit import audit_record
+from pave.core.crypto import keyring
+from pave.core.models import Counter
+from pave.core.normalise import name_tokens, normalise_identifier, normalise_phone
+
+PERSON_FIELDS = (
+    "given_name", "family_name", "other_names", "birth_date", "age_estimate", "sex", "gender",
+    "citizenship", "languages", "phone", "identity_number", "address",
+)
+CASE_FIELDS = (
+    "case_type", "country", "office", "trafficking_status", "trafficking_status_decided_by",
+    "types_of_exploitation", "methods_of_control", "industry", "country_of_recruitment",
+    "country_of_exploitation", "identification_source", "identification_date", "assigned_to",
+    "summary",
+)
+MULTI_CHOICE = {
+    "types_of_exploitation": codelists.TypeOfExploitation,
+    "methods_of_control": codelists.MethodOfControl,
+}
+PERSONAL_FIELDS = frozenset(
+    {"given_name", "family_name", "other_names", "birth_date", "phone", "identity_number",
+     "address", "summary"}
+)
+
+
+class ConflictError(Exception):
+    """The record changed since the version the caller based its edit on."""
+
+    def __init__(self, current_version: int):
+        super().__init__(
+            _("This case was changed by someone else (now version %(v)s). Reload it, "
+              "re-apply your changes and save again.") % {"v": current_version}
+        )
+        self.current_version = current_version
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def next_reference(*, country: str, year: int) -> str:
+    """Next pseudonymous reference for a country and year, e.g. LB-2014-000123."""
+    name = f"person:{country}:{year}"
+    counter, _created = Counter.objects.select_for_update().get_or_create(name=name)
+    Counter.objects.filter(name=name).update(value=counter.value + 1)
+    return f"{country}-{year}-{counter.value + 1:06d}"
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def derive_is_minor(person: Person, identification_date: datetime.date) -> bool | None:
+    if person.birth_date:
+        return age_on(person.birth_date, identification_date) < ADULT_AGE
+    if person.age_estimate is not None:
+        return person.age_estimate < ADULT_AGE
+    return None
+
+
+def _index_person(person: Person) -> None:
+    ring = keyring()
+    person.phone_bidx = ring.blind_index(normalise_phone(person.phone or ""), "phone")
+    person.identity_number_bidx = ring.blind_index(
+        normalise_identifier(person.identity_number or ""), "identity_number"
+    )
+
+
+def person_name_digests(person: Person) -> set[str]:
+    ring = keyring()
+    tokens = name_tokens(person.given_name, person.family_name, person.other_names)
+    return {ring.blind_index(token, "name") for token in tokens}
+
+
+def _store_name_tokens(person: Person, *, replace: bool) -> None:
+    if replace:
+        PersonNameToken.objects.filter(person=person).delete()
+    PersonNameToken.objects.bulk_create(
+        PersonNameToken(person=person, digest=digest) for digest in person_name_digests(person)
+    )
+
+
+def _clean_codes(field: str, values: Any, allowed: Iterable[str]) -> list[str]:
+    if values in (None, ""):
+        return []
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        raise ValidationError({field: [_("Expected a list of codes.")]})
+    allowed = set(allowed)
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise ValidationError({field: [_("Unknown code(s): %s") % ", ".join(map(str, unknown))]})
+    return list(dict.fromkeys(values))
+
+
+def _apply(instance: Any, data: Mapping[str, Any], names: Iterable[str]) -> list[str]:
+    """Set the given fields that differ; return the names that changed."""
+    changed = []
+    for name in names:
+        if name not in data:
+            continue
+        value = data[name]
+        if name in MULTI_CHOICE:
+            value = _clean_codes(name, value, MULTI_CHOICE[name].values)
+        elif name == "citizenship":
+            value = [code.upper() for code in _clean_codes(
+                name, [str(v).upper() for v in (value or [])], dict(countries).keys())]
+        elif name == "languages":
+            value = _clean_codes(name, value, [str(v) for v in (value or [])])
+        elif name in ("office", "assigned_to"):
+            name = f"{name}_id"
+            value = getattr(value, "pk", value)
+        elif value is None and name not in ("age_estimate", "birth_date"):
+            value = ""
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name.removesuffix("_id"))
+    return changed
+
+
+def _validate_person(person: Person) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        person.full_clean(exclude=["organisation", "reference"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not (person.given_name or "").strip():
+        errors.setdefault("given_name", []).append(_("A given name (or the name used) is required."))
+    today = timezone.localdate()
+    if person.birth_date and not (datetime.date(1900, 1, 1) <= person.birth_date <= today):
+        errors.setdefault("birth_date", []).append(_("Date of birth must be in the past."))
+    if person.phone and not 6 <= len(normalise_phone(person.phone)) <= 15:
+        errors.setdefault("phone", []).append(_("A phone number has 6 to 15 digits."))
+    return errors
+
+
+def _validate_case(case: Case, actor: User) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        case.full_clean(exclude=["person", "organisation", "reference", "created_by"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if case.identification_date and case.identification_date > timezone.localdate():
+        errors.setdefault("identification_date", []).append(
+            _("The identification date cannot be in the future."))
+    if case.assigned_to_id and not User.objects.filter(
+        pk=case.assigned_to_id, organisation_id=actor.organisation_id, is_active=True
+    ).exists():
+        errors.setdefault("assigned_to", []).append(
+            _("Cases can only be assigned to an active user of your organisation."))
+    if case.office_id and case.office and case.office.organisation_id != actor.organisation_id:
+        errors.setdefault("office", []).append(_("Choose one of your organisation's offices."))
+    return errors
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _known_fields(data: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationError({f"{prefix}{name}": [_("Unknown field.")] for name in unknown})
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def case_open(*, actor: User, person: Mapping[str, Any], case: Mapping[str, Any]) -> Case:
+    """Register a person and open their first case with the actor's organisation.
+
+    The actor becomes the assigned case worker unless `case["assigned_to"]` names another.
+    """
+    if actor.role not in CASE_CREATORS:
+        raise PermissionDenied(_("Your role cannot open cases."))
+    _known_fields(person, PERSON_FIELDS)
+    _known_fields(case, CASE_FIELDS)
+    if "assigned_to" in case and actor.role not in CASE_ASSIGNERS:
+        raise ValidationError({"assigned_to": [_("Only a case manager can assign cases.")]})
+    new_person = Person(organisation_id=actor.organisation_id)
+    errors: dict[str, list[str]] = {}
+    try:
+        _apply(new_person, person, PERSON_FIELDS)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    new_case = Case(
+        organisation_id=actor.organisation_id, created_by=actor, assigned_to=actor,
+        office_id=actor.office_id, identification_date=timezone.localdate(),
+    )
+    try:
+        _apply(new_case, case, CASE_FIELDS)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    errors.update(_validate_person(new_person))
+    errors.update(_validate_case(new_case, actor))
+    _raise_if(errors)
+    reference = next_reference(
+        country=str(new_case.country), year=new_case.identification_date.year
+    )
+    new_person.reference = reference
+    _index_person(new_person)
+    new_person.save()
+    _store_name_tokens(new_person, replace=False)
+    new_case.person = new_person
+    new_case.reference = reference
+    new_case.is_minor = derive_is_minor(new_person, new_case.identification_date)
+    new_case.status = codelists.CASE_STAGE_STATUS[new_case.stage]
+    new_case.save()
+    audit_record(
+        actor=actor, action="case.create", obj=new_case,
+        fields=[*(f"person.{name}" for name in person), *case],
+    )
+    return new_case
+
+
+@transaction.atomic
+def case_update(
+    *, actor: User, case_id: int, version: int, person: Mapping[str, Any] | None = None,
+    case: Mapping[str, Any] | None = None,
+) -> Case:
+    """Apply a partial update based on `version`; a stale version raises ConflictError."""
+    person, case = dict(person or {}), dict(case or {})
+    _known_fields(person, PERSON_FIELDS)
+    _known_fields(case, CASE_FIELDS)
+    current = case_get_for_user(user=actor, case_id=case_id)
+    if actor.role not in CASE_EDITORS:
+        raise PermissionDenied(_("Your role cannot edit cases."))
+    if "assigned_to" in case and actor.role not in CASE_ASSIGNERS:
+        assigned = getattr(case["assigned_to"], "pk", case["assigned_to"])
+        if assigned != current.assigned_to_id:
+            raise ValidationError({"assigned_to": [_("Only a case manager can reassign cases.")]})
+    # Lock the row, then compare versions: two editors cannot both pass this check.
+    locked = Case.objects.select_for_update().get(pk=current.pk)
+    if locked.version != version:
+        raise ConflictError(locked.version)
+    target = current
+    errors: dict[str, list[str]] = {}
+    changed: list[str] = []
+    try:
+        changed += [f"person.{name}" for name in _apply(target.person, person, PERSON_FIELDS)]
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        changed += _apply(target, case, CASE_FIELDS)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if person:
+        errors.update(_validate_person(target.person))
+    errors.update(_validate_case(target, actor))
+    _raise_if(errors)
+    if not changed:
+        return target
+    if any(name.startswith("person.") for name in changed):
+        _index_person(target.person)
+        target.person.save()
+        if {"person.given_name", "person.family_name", "person.other_names"} & set(changed):
+            _store_name_tokens(target.person, replace=True)
+    target.is_minor = derive_is_minor(target.person, target.identification_date)
+    target.version = version + 1
+    target.save()
+    audit_record(actor=actor, action="case.update", obj=target, fields=changed)
+    return target
+
+
+@transaction.atomic
+def case_note_add(*, actor: User, case_id: int, body: str) -> CaseNote:
+    case = case_get_for_user(user=actor, case_id=case_id)
+    if actor.role not in CASE_EDITORS:
+        raise PermissionDenied(_("Your role cannot add notes."))
+    if not body.strip():
+        raise ValidationError({"body": [_("A note cannot be empty.")]})
+    note = CaseNote.objects.create(case=case, author=actor, body=body.strip())
+    audit_record(actor=actor, action="case.note.create", obj=case, fields=["note.body"],
+                 detail={"note": note.pk})
+    return note
+
+
+# --- audited reads ---------------------------------------------------------------------------
+
+@transaction.atomic
+def case_read(*, actor: User, case_id: int) -> Case:
+    """Fetch a case with its person's data for display, recording the read."""
+    case = case_get_for_user(user=actor, case_id=case_id)
+    audit_record(actor=actor, action="case.read", obj=case, fields=sorted(PERSONAL_FIELDS))
+    return case
+
+
+def case_search(*, actor: User, filters: CaseFilters, limit: int, offset: int = 0) -> tuple[
+    list[Case], int
+]:
+    """A page of the user's cases and the total; records which cases' data were shown."""
+    if actor.case_scope == CaseScope.NONE:
+        raise PermissionDenied(_("Your role gives no access to person-level data."))
+    cases: QuerySet[Case] = case_list(user=actor, filters=filters)
+    total = cases.count()
+    page = list(cases[offset : offset + limit])
+    if page:
+        with transaction.atomic():
+            audit_record(
+                actor=actor, action="case.list", object_type="case", fields=["person.name"],
+                detail={"filters": filters.used(), "cases": [c.pk for c in page]},
+            )
+    return page, total
+
+
+def person_reindex_all(batch: int = 2000) -> int:
+    """Recompute every person's blind indexes under the current key (after key rotation)."""
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            persons = list(Person.objects.filter(pk__gt=last).order_by("pk")[:batch])
+            if not persons:
+                return done
+            tokens = []
+            for person in persons:
+                _index_person(person)
+                tokens += [PersonNameToken(person=person, digest=d)
+                           for d in person_name_digests(person)]
+            Person.objects.bulk_update(persons, ["phone_bidx", "identity_number_bidx"])
+            PersonNameToken.objects.filter(person__in=persons).delete()
+            PersonNameToken.objects.bulk_create(tokens)
+        done += len(persons)
+        last = persons[-1].pk

@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained entry: who did what to which object, never the values.
+
+    `seq` is contiguous (1, 2, 3, ...) so a deleted row shows as a gap; `hash` covers the row
+    and the previous row's hash, so an altered row breaks the chain from there on.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    # No foreign-key constraint: deleting a user must not rewrite (and so break) the chain.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150)
+    organisation_id = models.BigIntegerField(null=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    client_address = models.CharField(max_length=64, blank=True)
+    fields = models.JSONField(default=list)
+    detail = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "seq"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
+
+
+class Counter(models.Model):
+    """Named monotonically increasing counters (pseudonymous reference numbers)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

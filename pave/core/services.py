@@ -1,0 +1,109 @@
+"""Writes owned by the core app: data-key rotation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from pave.core import crypto
+from pave.core.audit import audit_record
+from pave.core.fields import EncryptedTextField
+
+# Apps register functions that recompute their blind indexes under the current key.
+REINDEXERS: list[Callable[[], int]] = []
+
+
+def register_reindexer(func: Callable[[], int]) -> Callable[[], int]:
+    REINDEXERS.append(func)
+    return func
+
+
+def encrypted_columns() -> Iterator[tuple[type[models.Model], EncryptedTextField]]:
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField):
+                yield model, field
+
+
+@dataclass
+class RotationResult:
+    key_id: str
+    reencrypted: int
+    reindexed: int
+    retired: list[str]
+
+
+def _reencrypt_column(model: type[models.Model], field: EncryptedTextField, batch: int) -> int:
+    ring = crypto.keyring()
+    table, column = model._meta.db_table, field.column
+    pk = model._meta.pk.column
+    qn = connection.ops.quote_name
+    select = (f"SELECT {qn(pk)}, {qn(column)} FROM {qn(table)} "  # noqa: S608 - names from models
+              f"WHERE {qn(column)} <> '' AND {qn(column)} NOT LIKE %s AND {qn(pk)} > %s "
+              f"ORDER BY {qn(pk)} LIMIT {int(batch)}")
+    update = f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s"  # noqa: S608
+    current_prefix = f"{crypto.PREFIX}:{ring.current.key_id}:%"
+    done, last = 0, 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(select, [current_prefix, last])
+            rows = cursor.fetchall()
+            if not rows:
+                return done
+            updates = [
+                (ring.encrypt(ring.decrypt(token, field.context), field.context), row_pk)
+                for row_pk, token in rows
+            ]
+            cursor.executemany(update, updates)
+        done += len(rows)
+        last = rows[-1][0]
+
+
+def keys_in_use() -> set[str]:
+    """Key ids that some stored ciphertext still needs."""
+    used: set[str] = set()
+    qn = connection.ops.quote_name
+    for model, field in encrypted_columns():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT {qn(field.column)} FROM {qn(model._meta.db_table)} "  # noqa: S608
+                f"WHERE {qn(field.column)} <> ''"
+            )
+            used.update(crypto.Keyring.key_id_of(row[0]) for row in cursor.fetchall())
+    return used
+
+
+def keys_rotate(*, actor: object, generate: bool = True, retire: bool = False,
+                batch: int = 2000) -> RotationResult:
+    """Re-encrypt every encrypted value under the current key and rebuild blind indexes.
+
+    With keys in the data-directory file and `generate`, a new key is created first and put in
+    front. With PAVE_DATA_KEYS, the operator puts the new key first; this re-encrypts to it.
+    Interrupted runs can be repeated: values already under the current key are skipped.
+    """
+    ring = crypto.keyring()
+    from_file = ring.source != "environment"
+    if generate and from_file:
+        crypto.write_keys_file(Path(settings.PAVE_KEYS_FILE), [crypto.new_key(), *ring.keys])
+        crypto.reset_keyring()
+        ring = crypto.keyring()
+    reencrypted = sum(_reencrypt_column(m, f, batch) for m, f in encrypted_columns())
+    reindexed = sum(reindex() for reindex in REINDEXERS)
+    retired: list[str] = []
+    if retire and from_file:
+        needed = keys_in_use() | {ring.current.key_id}
+        kept = [key for key in ring.keys if key.key_id in needed]
+        retired = [key.key_id for key in ring.keys if key.key_id not in needed]
+        crypto.write_keys_file(Path(settings.PAVE_KEYS_FILE), kept)
+        crypto.reset_keyring()
+    with transaction.atomic():
+        audit_record(actor=actor, action="keys.rotate", object_type="keyring",
+                     object_id=ring.current.key_id,
+                     detail={"reencrypted": reencrypted, "reindexed": reindexed,
+                             "retired": retired})
+    return RotationResult(ring.current.key_id, reencrypted, reindexed, retired)
