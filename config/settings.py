@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pave.accounts",
     "pave.cases",
     "pave.screening",
+    "pave.demo",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +105,8 @@ def _databases() -> dict:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A file, not memory, so the encryption-at-rest test can read the bytes on disk.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 
@@ -158,6 +161,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Security: secure cookies whenever served over HTTPS (PAVE_HTTPS=true in production).
 HTTPS = env_bool("PAVE_HTTPS", False)

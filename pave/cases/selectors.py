@@ -14,7 +14,7 @@ from pave.cases.models import Case, Person, PersonNameToken
 from pave.core.crypto import keyring
 from pave.core.normalise import normalise_identifier, normalise_phone, search_tokens
 
-_REFERENCE_LIKE = re.compile(r"^[A-Za-z]{2}-\d")
+_REFERENCE_LIKE = re.compile(r"^[A-Za-z]{2}-")
 
 
 def case_queryset_for_user(*, user: User) -> QuerySet[Case]:

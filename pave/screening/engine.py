@@ -917,7 +917,7 @@ class Assessment:
                 DimensionResult(
                     dimension.code,
                     dimension.title,
-                    why is not None,
+                    bool(self._state >> i & 1),
                     s,
                     m,
                     w,

@@ -1,0 +1,47 @@
+# PAVE — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PAVE := $(BIN)/pave
+export PAVE_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test test-fast lint format bench install clean messages
+
+$(BIN)/pave: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(BIN)/pave
+
+install: $(BIN)/pave
+
+run: install
+	$(PAVE) migrate --noinput -v0
+	$(PAVE) collectstatic --noinput -v0
+	$(PAVE) demo load --if-empty
+	@$(PAVE) demo logins
+	$(PAVE) serve
+
+test: install
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+test-fast: install
+	$(BIN)/pytest -q -x -m "not browser"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy pave config
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	cd pave && ../$(PAVE) makemessages -l ar -l fr --no-obsolete && ../$(PAVE) compilemessages
+
+clean:
+	rm -rf $(VENV) build *.egg-info

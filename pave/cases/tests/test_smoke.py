@@ -1,0 +1,6 @@
+def test_case_worker_opens_case_assigned_to_herself(personas):
+    from pave.testing import make_case
+
+    case = make_case(personas.amal)
+    assert case.assigned_to == personas.amal
+    assert case.reference.startswith("LB-")

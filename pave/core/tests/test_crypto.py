@@ -1,0 +1,77 @@
+import pytest
+from django.test import override_settings
+
+from pave.core import crypto
+from pave.core.crypto import DecryptionError, Keyring, new_key, parse_keys
+
+
+def test_round_trip_and_fresh_nonce_every_time():
+    ring = Keyring([new_key()], source="test")
+    first = ring.encrypt("Meron Tesfaye", "cases.Person.given_name")
+    second = ring.encrypt("Meron Tesfaye", "cases.Person.given_name")
+    assert first != second
+    assert "Meron" not in first
+    assert ring.decrypt(first, "cases.Person.given_name") == "Meron Tesfaye"
+
+
+def test_ciphertext_moved_to_another_column_does_not_decrypt():
+    ring = Keyring([new_key()], source="test")
+    token = ring.encrypt("EP1234567", "cases.Person.identity_number")
+    with pytest.raises(DecryptionError):
+        ring.decrypt(token, "cases.Person.given_name")
+
+
+def test_tampered_ciphertext_is_rejected():
+    ring = Keyring([new_key()], source="test")
+    token = ring.encrypt("secret", "ctx")
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(DecryptionError):
+        ring.decrypt(tampered, "ctx")
+
+
+def test_old_keys_still_decrypt_and_new_key_encrypts():
+    old, new = new_key(), new_key()
+    token = Keyring([old], source="test").encrypt("x", "ctx")
+    ring = Keyring([new, old], source="test")
+    assert ring.decrypt(token, "ctx") == "x"
+    assert Keyring.key_id_of(ring.encrypt("x", "ctx")) == new.key_id
+
+
+def test_value_under_unknown_key_names_the_missing_key():
+    token = Keyring([new_key()], source="test").encrypt("x", "ctx")
+    with pytest.raises(DecryptionError, match="no configured key"):
+        Keyring([new_key()], source="test").decrypt(token, "ctx")
+
+
+def test_blind_index_is_keyed():
+    a, b = Keyring([new_key()], source="t"), Keyring([new_key()], source="t")
+    assert a.blind_index("meron", "name") == a.blind_index("meron", "name")
+    assert a.blind_index("meron", "name") != b.blind_index("meron", "name")
+    assert a.blind_index("meron", "name") != a.blind_index("meron", "phone")
+    assert a.blind_index("", "name") == ""
+
+
+@pytest.mark.parametrize("raw", ["", "nocolon", "k1:c2hvcnQ="])
+def test_malformed_key_configuration_is_refused(raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        parse_keys(raw)
+
+
+def test_keys_from_environment_take_precedence(tmp_path):
+    key = new_key()
+    with override_settings(PAVE_DATA_KEYS=key.encode(), PAVE_KEYS_FILE=tmp_path / "k"):
+        crypto.reset_keyring()
+        assert crypto.keyring().current.key_id == key.key_id
+        assert not (tmp_path / "k").exists()
+
+
+def test_missing_keys_are_generated_into_a_private_file(tmp_path, caplog):
+    with override_settings(PAVE_DATA_KEYS="", PAVE_KEYS_FILE=tmp_path / "data_keys"):
+        crypto.reset_keyring()
+        ring = crypto.keyring()
+    path = tmp_path / "data_keys"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert ring.current.key_id in path.read_text()
+    assert "PAVE_DATA_KEYS is not set" in caplog.text

@@ -1,0 +1,107 @@
+"""Shared test data: factories and the named personas every app's tests use.
+
+Personas (STYLE.md): in the NGO "Beirut Migrant Support" case worker **amal** and supervisor
+**bilal**; screening officer **dina** at General Security; **ravi**, a case worker in another
+NGO who must never see their cases. Every other role has a user in the NGO too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+
+from pave.accounts.models import Organisation, User
+from pave.accounts.roles import Role
+from pave.cases.models import Case
+from pave.cases.services import case_open
+
+PASSWORD = "correct-horse-battery-9"
+# A cheap hash for fixtures; real users always get Argon2 (see settings.PASSWORD_HASHERS).
+_FIXTURE_HASH = make_password(PASSWORD, hasher="md5")
+_serial = itertools.count(1)
+
+
+def make_org(code: str, *, name: str = "", type: str = "NGO", country: str = "LB") -> Organisation:
+    return Organisation.objects.create(code=code, name=name or code, type=type, country=country)
+
+
+def make_user(username: str, org: Organisation, role: str) -> User:
+    return User.objects.create(
+        username=username, organisation=org, role=role, password=_FIXTURE_HASH
+    )
+
+
+def person_data(**overrides: Any) -> dict[str, Any]:
+    n = next(_serial)
+    data: dict[str, Any] = {
+        "given_name": f"Meron{n}",
+        "family_name": "Tesfaye",
+        "sex": "female",
+        "birth_date": datetime.date(1992, 3, 14),
+        "citizenship": ["ET"],
+        "identity_number": f"EP{n:07d}",
+        "phone": f"+961 70 {n:06d}",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_case(actor: User, *, person: dict | None = None, **case: Any) -> Case:
+    case.setdefault("case_type", "victim_of_trafficking")
+    case.setdefault("country", "LB")
+    return case_open(actor=actor, person=person or person_data(), case=case)
+
+
+class Personas:
+    """Two NGOs and a government unit, one user per role in the first NGO."""
+
+    def __init__(self) -> None:
+        self.ngo = make_org("BMS", name="Beirut Migrant Support")
+        self.gov = make_org("GSD-LB", name="General Security", type="ImmigrationService")
+        self.other = make_org("CLA", name="Cedar Legal Aid")
+        self.amal = make_user("amal", self.ngo, Role.CASE_WORKER)
+        self.bilal = make_user("bilal", self.ngo, Role.CASE_MANAGER)
+        self.dina = make_user("dina", self.gov, Role.SCREENING_OFFICER)
+        self.ravi = make_user("ravi", self.other, Role.CASE_WORKER)
+        self.by_role: dict[str, User] = {
+            Role.CASE_WORKER: self.amal,
+            Role.CASE_MANAGER: self.bilal,
+        }
+        for role in Role.values:
+            if role not in self.by_role:
+                self.by_role[role] = make_user(f"ngo_{role}", self.ngo, role)
+        # The same roles in the other organisation, for "other organisation" matrix cells.
+        self.other_by_role: dict[str, User] = {Role.CASE_WORKER: self.ravi}
+        for role in Role.values:
+            if role not in self.other_by_role:
+                self.other_by_role[role] = make_user(f"other_{role}", self.other, role)
+
+
+def run_pave(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    """Run `pave ARGV...` in-process against the test database; return (exit code, out, err).
+
+    Django closes every connection after a command, which would end the test's transaction:
+    that one call is neutralised for the duration.
+    """
+    import io
+    import sys
+    from unittest import mock
+
+    from django.core.management import ManagementUtility
+
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch("django.db.connections.close_all"),
+        mock.patch.object(sys, "stdin", io.StringIO(stdin)),
+        mock.patch.object(sys, "stdout", out),
+        mock.patch.object(sys, "stderr", err),
+    ):
+        try:
+            ManagementUtility(["pave", *argv]).execute()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
