@@ -15,4 +15,3 @@ urlpatterns = [
     path("staff/", admin.site.urls),
     path("", include("pave.cases.urls")),
 ]
-

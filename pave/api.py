@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, django_auth
 
 from pave.accounts.selectors import user_for_token
 from pave.cases.services import ConflictError
+from pave.core.http import AuthedHttpRequest
 
 
 class BearerToken(HttpBearer):
@@ -74,13 +75,13 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 @api.get("/me", tags=["accounts"])
-def me(request: HttpRequest) -> dict:
+def me(request: AuthedHttpRequest) -> dict:
     """Who the caller is: a trivial authenticated endpoint (also the benchmarks' baseline)."""
     user = request.user
     return {
         "username": user.username,
         "role": user.role,
-        "organisation": user.organisation.code if user.organisation_id else None,
+        "organisation": user.organisation.code,
     }
 
 

@@ -18,7 +18,7 @@ from pave.accounts.roles import Role
 from pave.cases.models import Case
 from pave.cases.services import case_open
 
-PASSWORD = "correct-horse-battery-9"
+PASSWORD = "correct-horse-battery-9"  # noqa: S105 - fixture users only
 # A cheap hash for fixtures; real users always get Argon2 (see settings.PASSWORD_HASHERS).
 _FIXTURE_HASH = make_password(PASSWORD, hasher="md5")
 _serial = itertools.count(1)

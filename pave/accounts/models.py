@@ -42,9 +42,7 @@ class Office(TimeStampedModel):
 class User(AbstractUser):
     """A person who works in PAVE: one organisation, one role."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="users", null=True
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users")
     office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     preferred_language = models.CharField(max_length=8, blank=True)

@@ -11,37 +11,45 @@ from django.utils import timezone
 
 from pave.accounts.models import ApiToken, Office, Organisation, User
 from pave.accounts.roles import Role
-from pave.core.audit import audit_record
+from pave.core.audit import Actor, audit_record
 
 
 @transaction.atomic
 def organisation_create(
-    *, actor: User | None, code: str, name: str, type: str, country: str
+    *, actor: Actor, code: str, name: str, type: str, country: str
 ) -> Organisation:
     organisation = Organisation(code=code, name=name, type=type, country=country.upper())
     organisation.full_clean()
     organisation.save()
-    audit_record(actor=actor, action="organisation.create", obj=organisation,
-                 fields=["code", "name", "type", "country"])
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        obj=organisation,
+        fields=["code", "name", "type", "country"],
+    )
     return organisation
 
 
 @transaction.atomic
 def office_create(
-    *, actor: User | None, organisation: Organisation, name: str, country: str, city: str = ""
+    *, actor: Actor, organisation: Organisation, name: str, country: str, city: str = ""
 ) -> Office:
     office = Office(organisation=organisation, name=name, country=country.upper(), city=city)
     office.full_clean()
     office.save()
-    audit_record(actor=actor, action="office.create", obj=office,
-                 fields=["organisation", "name", "country", "city"])
+    audit_record(
+        actor=actor,
+        action="office.create",
+        obj=office,
+        fields=["organisation", "name", "country", "city"],
+    )
     return office
 
 
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: Actor,
     username: str,
     organisation: Organisation,
     role: str,
@@ -53,7 +61,9 @@ def user_create(
 ) -> User:
     """Create a user with an Argon2-hashed password (validated unless `validate` is False)."""
     if role not in Role.values:
-        raise ValidationError({"role": [f"Unknown role {role!r}; one of: {', '.join(Role.values)}"]})
+        raise ValidationError(
+            {"role": [f"Unknown role {role!r}; one of: {', '.join(Role.values)}"]}
+        )
     user = User(
         username=username,
         organisation=organisation,
@@ -71,13 +81,14 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=actor, action="user.create", obj=user,
-                 fields=["username", "organisation", "role"])
+    audit_record(
+        actor=actor, action="user.create", obj=user, fields=["username", "organisation", "role"]
+    )
     return user
 
 
 @transaction.atomic
-def token_create(*, actor: User | None, user: User, name: str = "") -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Return the stored token row and the clear token, which is shown once and never stored."""
     clear = "pave_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -88,7 +99,7 @@ def token_create(*, actor: User | None, user: User, name: str = "") -> tuple[Api
 
 
 @transaction.atomic
-def token_revoke(*, actor: User | None, token: ApiToken) -> None:
+def token_revoke(*, actor: Actor, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="token.revoke", obj=token)

@@ -6,12 +6,12 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from pave.cases import services
 from pave.cases.models import Case
 from pave.cases.selectors import CaseFilters
+from pave.core.http import AuthedHttpRequest
 
 router = Router(tags=["cases"])
 
@@ -111,7 +111,7 @@ class CaseSummaryOut(Schema):
 
     @staticmethod
     def resolve_assigned_to(obj: Case) -> str | None:
-        return obj.assigned_to.username if obj.assigned_to_id else None
+        return obj.assigned_to.username if obj.assigned_to else None
 
 
 class CaseOut(CaseSummaryOut):
@@ -166,13 +166,17 @@ def _prefixed(exc: ValidationError, names: set[str]) -> ValidationError:
 
 
 ERRORS: dict[int, type[Schema]] = {
-    401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
 }
 
 
 @router.get("", response={200: CaseListOut, **ERRORS})
 def list_cases(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     search: str = "",
     stage: str = "",
     case_type: str = "",
@@ -185,15 +189,23 @@ def list_cases(
 ) -> Any:
     """Cases the caller may see. `search` matches a reference prefix, an exact identity or
     phone number, or every word of a name (case, accents and Arabic letter forms ignored)."""
-    filters = CaseFilters(search=search, stage=stage, case_type=case_type, country=country,
-                          sex=sex, assigned_to=assigned_to, is_minor=is_minor)
-    page, total = services.case_search(actor=request.user, filters=filters, limit=limit,
-                                       offset=offset)
+    filters = CaseFilters(
+        search=search,
+        stage=stage,
+        case_type=case_type,
+        country=country,
+        sex=sex,
+        assigned_to=assigned_to,
+        is_minor=is_minor,
+    )
+    page, total = services.case_search(
+        actor=request.user, filters=filters, limit=limit, offset=offset
+    )
     return {"count": total, "limit": limit, "offset": offset, "results": page}
 
 
 @router.post("", response={201: CaseOut, **ERRORS})
-def create_case(request: HttpRequest, payload: CaseCreateIn) -> Any:
+def create_case(request: AuthedHttpRequest, payload: CaseCreateIn) -> Any:
     person = payload.person.model_dump(exclude_unset=True)
     try:
         case = services.case_open(
@@ -205,16 +217,19 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Any:
 
 
 @router.get("/{int:case_id}", response={200: CaseOut, **ERRORS})
-def get_case(request: HttpRequest, case_id: int) -> Any:
+def get_case(request: AuthedHttpRequest, case_id: int) -> Any:
     return services.case_read(actor=request.user, case_id=case_id)
 
 
 @router.patch("/{int:case_id}", response={200: CaseOut, **ERRORS})
-def update_case(request: HttpRequest, case_id: int, payload: CasePatchIn) -> Any:
+def update_case(request: AuthedHttpRequest, case_id: int, payload: CasePatchIn) -> Any:
     person = payload.person.model_dump(exclude_unset=True) if payload.person else {}
     try:
         return services.case_update(
-            actor=request.user, case_id=case_id, version=payload.version, person=person,
+            actor=request.user,
+            case_id=case_id,
+            version=payload.version,
+            person=person,
             case=_split(payload, exclude={"person", "version"}),
         )
     except ValidationError as exc:

@@ -75,19 +75,27 @@ class Case(TimeStampedModel):
     case_type = models.CharField(_("case type"), max_length=32, choices=codelists.CaseType.choices)
     country = CountryField(_("country where assisted"))
     stage = models.CharField(
-        _("stage"), max_length=20, choices=codelists.CaseStage.choices,
+        _("stage"),
+        max_length=20,
+        choices=codelists.CaseStage.choices,
         default=codelists.CaseStage.IDENTIFIED,
     )
     status = models.CharField(
-        _("status (HTCDS)"), max_length=16, choices=codelists.CaseStatus.choices,
+        _("status (HTCDS)"),
+        max_length=16,
+        choices=codelists.CaseStatus.choices,
         default=codelists.CaseStatus.ACTIVE,
     )
     trafficking_status = models.CharField(
-        _("trafficking status"), max_length=32, blank=True,
+        _("trafficking status"),
+        max_length=32,
+        blank=True,
         choices=codelists.TraffickingStatus.choices,
     )
     trafficking_status_decided_by = models.CharField(
-        _("trafficking status decided by"), max_length=40, blank=True,
+        _("trafficking status decided by"),
+        max_length=40,
+        blank=True,
         choices=codelists.DecisionMakingOrg.choices,
     )
     types_of_exploitation = models.JSONField(_("types of exploitation"), default=list, blank=True)
@@ -98,16 +106,25 @@ class Case(TimeStampedModel):
     country_of_recruitment = CountryField(_("country of recruitment"), blank=True)
     country_of_exploitation = CountryField(_("country of exploitation"), blank=True)
     identification_source = models.CharField(
-        _("identified through"), max_length=20, blank=True,
+        _("identified through"),
+        max_length=20,
+        blank=True,
         choices=codelists.IdentificationSource.choices,
     )
     identification_date = models.DateField(_("identification date"), db_index=True)
     is_minor = models.BooleanField(
-        _("minor at identification"), null=True, blank=True, help_text=_("Derived; null when age unknown")
+        _("minor at identification"),
+        null=True,
+        blank=True,
+        help_text=_("Derived; null when age unknown"),
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assigned_cases", verbose_name=_("assigned case worker"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned case worker"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

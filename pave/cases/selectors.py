@@ -21,7 +21,7 @@ def case_queryset_for_user(*, user: User) -> QuerySet[Case]:
     """Every case the user may see, and nothing else (empty for roles without case access)."""
     base = Case.objects.filter(organisation_id=user.organisation_id)
     scope = user.case_scope
-    if not user.is_active or user.organisation_id is None or scope == CaseScope.NONE:
+    if not user.is_active or scope == CaseScope.NONE:
         return Case.objects.none()
     if scope == CaseScope.ORGANISATION:
         return base

@@ -28,13 +28,33 @@ from pave.core.models import Counter
 from pave.core.normalise import name_tokens, normalise_identifier, normalise_phone
 
 PERSON_FIELDS = (
-    "given_name", "family_name", "other_names", "birth_date", "age_estimate", "sex", "gender",
-    "citizenship", "languages", "phone", "identity_number", "address",
+    "given_name",
+    "family_name",
+    "other_names",
+    "birth_date",
+    "age_estimate",
+    "sex",
+    "gender",
+    "citizenship",
+    "languages",
+    "phone",
+    "identity_number",
+    "address",
 )
 CASE_FIELDS = (
-    "case_type", "country", "office", "trafficking_status", "trafficking_status_decided_by",
-    "types_of_exploitation", "methods_of_control", "industry", "country_of_recruitment",
-    "country_of_exploitation", "identification_source", "identification_date", "assigned_to",
+    "case_type",
+    "country",
+    "office",
+    "trafficking_status",
+    "trafficking_status_decided_by",
+    "types_of_exploitation",
+    "methods_of_control",
+    "industry",
+    "country_of_recruitment",
+    "country_of_exploitation",
+    "identification_source",
+    "identification_date",
+    "assigned_to",
     "summary",
 )
 MULTI_CHOICE = {
@@ -42,8 +62,16 @@ MULTI_CHOICE = {
     "methods_of_control": codelists.MethodOfControl,
 }
 PERSONAL_FIELDS = frozenset(
-    {"given_name", "family_name", "other_names", "birth_date", "phone", "identity_number",
-     "address", "summary"}
+    {
+        "given_name",
+        "family_name",
+        "other_names",
+        "birth_date",
+        "phone",
+        "identity_number",
+        "address",
+        "summary",
+    }
 )
 
 
@@ -52,13 +80,17 @@ class ConflictError(Exception):
 
     def __init__(self, current_version: int):
         super().__init__(
-            _("This case was changed by someone else (now version %(v)s). Reload it, "
-              "re-apply your changes and save again.") % {"v": current_version}
+            _(
+                "This case was changed by someone else (now version %(v)s). Reload it, "
+                "re-apply your changes and save again."
+            )
+            % {"v": current_version}
         )
         self.current_version = current_version
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def next_reference(*, country: str, year: int) -> str:
     """Next pseudonymous reference for a country and year, e.g. LB-2014-000123."""
@@ -125,8 +157,12 @@ def _apply(instance: Any, data: Mapping[str, Any], names: Iterable[str]) -> list
         if name in MULTI_CHOICE:
             value = _clean_codes(name, value, MULTI_CHOICE[name].values)
         elif name == "citizenship":
-            value = [code.upper() for code in _clean_codes(
-                name, [str(v).upper() for v in (value or [])], dict(countries).keys())]
+            value = [
+                code.upper()
+                for code in _clean_codes(
+                    name, [str(v).upper() for v in (value or [])], dict(countries).keys()
+                )
+            ]
         elif name == "languages":
             value = _clean_codes(name, value, [str(v) for v in (value or [])])
         elif name in ("office", "assigned_to"):
@@ -147,7 +183,9 @@ def _validate_person(person: Person) -> dict[str, list[str]]:
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not (person.given_name or "").strip():
-        errors.setdefault("given_name", []).append(_("A given name (or the name used) is required."))
+        errors.setdefault("given_name", []).append(
+            _("A given name (or the name used) is required.")
+        )
     today = timezone.localdate()
     if person.birth_date and not (datetime.date(1900, 1, 1) <= person.birth_date <= today):
         errors.setdefault("birth_date", []).append(_("Date of birth must be in the past."))
@@ -164,12 +202,17 @@ def _validate_case(case: Case, actor: User) -> dict[str, list[str]]:
         errors.update(exc.message_dict)
     if case.identification_date and case.identification_date > timezone.localdate():
         errors.setdefault("identification_date", []).append(
-            _("The identification date cannot be in the future."))
-    if case.assigned_to_id and not User.objects.filter(
-        pk=case.assigned_to_id, organisation_id=actor.organisation_id, is_active=True
-    ).exists():
+            _("The identification date cannot be in the future.")
+        )
+    if (
+        case.assigned_to_id
+        and not User.objects.filter(
+            pk=case.assigned_to_id, organisation_id=actor.organisation_id, is_active=True
+        ).exists()
+    ):
         errors.setdefault("assigned_to", []).append(
-            _("Cases can only be assigned to an active user of your organisation."))
+            _("Cases can only be assigned to an active user of your organisation.")
+        )
     if case.office_id and case.office and case.office.organisation_id != actor.organisation_id:
         errors.setdefault("office", []).append(_("Choose one of your organisation's offices."))
     return errors
@@ -187,6 +230,7 @@ def _known_fields(data: Mapping[str, Any], allowed: Iterable[str], prefix: str =
 
 
 # --- writes ----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def case_open(*, actor: User, person: Mapping[str, Any], case: Mapping[str, Any]) -> Case:
@@ -207,8 +251,11 @@ def case_open(*, actor: User, person: Mapping[str, Any], case: Mapping[str, Any]
     except ValidationError as exc:
         errors.update(exc.message_dict)
     new_case = Case(
-        organisation_id=actor.organisation_id, created_by=actor, assigned_to=actor,
-        office_id=actor.office_id, identification_date=timezone.localdate(),
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+        assigned_to=actor,
+        office_id=actor.office_id,
+        identification_date=timezone.localdate(),
     )
     try:
         _apply(new_case, case, CASE_FIELDS)
@@ -230,7 +277,9 @@ def case_open(*, actor: User, person: Mapping[str, Any], case: Mapping[str, Any]
     new_case.status = codelists.CASE_STAGE_STATUS[new_case.stage]
     new_case.save()
     audit_record(
-        actor=actor, action="case.create", obj=new_case,
+        actor=actor,
+        action="case.create",
+        obj=new_case,
         fields=[*(f"person.{name}" for name in person), *case],
     )
     return new_case
@@ -238,7 +287,11 @@ def case_open(*, actor: User, person: Mapping[str, Any], case: Mapping[str, Any]
 
 @transaction.atomic
 def case_update(
-    *, actor: User, case_id: int, version: int, person: Mapping[str, Any] | None = None,
+    *,
+    actor: User,
+    case_id: int,
+    version: int,
+    person: Mapping[str, Any] | None = None,
     case: Mapping[str, Any] | None = None,
 ) -> Case:
     """Apply a partial update based on `version`; a stale version raises ConflictError."""
@@ -293,12 +346,18 @@ def case_note_add(*, actor: User, case_id: int, body: str) -> CaseNote:
     if not body.strip():
         raise ValidationError({"body": [_("A note cannot be empty.")]})
     note = CaseNote.objects.create(case=case, author=actor, body=body.strip())
-    audit_record(actor=actor, action="case.note.create", obj=case, fields=["note.body"],
-                 detail={"note": note.pk})
+    audit_record(
+        actor=actor,
+        action="case.note.create",
+        obj=case,
+        fields=["note.body"],
+        detail={"note": note.pk},
+    )
     return note
 
 
 # --- audited reads ---------------------------------------------------------------------------
+
 
 @transaction.atomic
 def case_read(*, actor: User, case_id: int) -> Case:
@@ -308,9 +367,9 @@ def case_read(*, actor: User, case_id: int) -> Case:
     return case
 
 
-def case_search(*, actor: User, filters: CaseFilters, limit: int, offset: int = 0) -> tuple[
-    list[Case], int
-]:
+def case_search(
+    *, actor: User, filters: CaseFilters, limit: int, offset: int = 0
+) -> tuple[list[Case], int]:
     """A page of the user's cases and the total; records which cases' data were shown."""
     if actor.case_scope == CaseScope.NONE:
         raise PermissionDenied(_("Your role gives no access to person-level data."))
@@ -320,7 +379,10 @@ def case_search(*, actor: User, filters: CaseFilters, limit: int, offset: int = 
     if page:
         with transaction.atomic():
             audit_record(
-                actor=actor, action="case.list", object_type="case", fields=["person.name"],
+                actor=actor,
+                action="case.list",
+                object_type="case",
+                fields=["person.name"],
                 detail={"filters": filters.used(), "cases": [c.pk for c in page]},
             )
     return page, total
@@ -337,8 +399,9 @@ def person_reindex_all(batch: int = 2000) -> int:
             tokens = []
             for person in persons:
                 _index_person(person)
-                tokens += [PersonNameToken(person=person, digest=d)
-                           for d in person_name_digests(person)]
+                tokens += [
+                    PersonNameToken(person=person, digest=d) for d in person_name_digests(person)
+                ]
             Person.objects.bulk_update(persons, ["phone_bidx", "identity_number_bidx"])
             PersonNameToken.objects.filter(person__in=persons).delete()
             PersonNameToken.objects.bulk_create(tokens)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("cases/new/", views.case_create_view, name="create"),
     path("cases/<int:case_id>/", views.case_detail_view, name="detail"),
     path("cases/<int:case_id>/edit/", views.case_edit_view, name="edit"),
+    path("cases/<int:case_id>/notes/", views.case_note_add_view, name="note-add"),
 ]

@@ -7,20 +7,24 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from pave.core.models import AuditEvent
 
+if TYPE_CHECKING:
+    from pave.accounts.models import User
+
+# Who acts: a user, or a label such as "cli:root" for commands run by an operator.
+Actor: TypeAlias = "User | str | None"
+
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 7_270_001
 
 # Set per request by ClientAddressMiddleware, per command by the CLI.
-client_address: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "client_address", default=""
-)
+client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -54,7 +58,7 @@ def _lock_chain() -> None:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: Any = None,
     object_type: str = "",
@@ -73,7 +77,7 @@ def audit_record(
         if obj is not None:
             object_type = object_type or obj._meta.model_name
             object_id = object_id or obj.pk
-        real_actor = actor if getattr(actor, "pk", None) else None
+        real_actor = None if isinstance(actor, str) or actor is None else actor
         event = AuditEvent(
             seq=seq,
             at=timezone.now(),

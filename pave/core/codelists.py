@@ -57,8 +57,9 @@ class DecisionMakingOrg(models.TextChoices):
     POLICE = "Police", _("Police")
     NGO = "NGO", _("NGO")
     COURT = "CourtOrProsecution", _("Court or prosecution")
-    NON_POLICE_GOVERNMENT = "NonPoliceGovernmentalOrganization", _(
-        "Non-police governmental organisation"
+    NON_POLICE_GOVERNMENT = (
+        "NonPoliceGovernmentalOrganization",
+        _("Non-police governmental organisation"),
     )
     OTHER = "Other", _("Other")
 
@@ -146,7 +147,7 @@ class CaseStage(models.TextChoices):
     CLOSED_REFERRED = "closed_referred", _("Closed (referred)")
 
 
-CASE_STAGE_STATUS = {
+CASE_STAGE_STATUS: dict[str, str] = {
     CaseStage.IDENTIFIED: CaseStatus.ACTIVE,
     CaseStage.ASSESSED: CaseStatus.ACTIVE,
     CaseStage.ASSISTANCE: CaseStatus.ACTIVE,

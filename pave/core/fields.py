@@ -47,6 +47,10 @@ class EncryptedTextField(models.TextField):
 class EncryptedDateField(EncryptedTextField):
     """A date kept as encrypted ISO text; Python side sees datetime.date."""
 
+    # Tell django-stubs the Python-side types (it would otherwise infer str from TextField).
+    _pyi_private_set_type: datetime.date | str | None  # type: ignore[assignment]
+    _pyi_private_get_type: datetime.date | None  # type: ignore[assignment]
+
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         text = super().from_db_value(value, expression, connection)
         return datetime.date.fromisoformat(text) if text else None

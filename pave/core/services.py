@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 
 from pave.core import crypto
-from pave.core.audit import audit_record
+from pave.core.audit import Actor, audit_record
 from pave.core.fields import EncryptedTextField
 
 # Apps register functions that recompute their blind indexes under the current key.
@@ -40,12 +40,14 @@ class RotationResult:
 
 def _reencrypt_column(model: type[models.Model], field: EncryptedTextField, batch: int) -> int:
     ring = crypto.keyring()
-    table, column = model._meta.db_table, field.column
-    pk = model._meta.pk.column
+    table, column = model._meta.db_table, str(field.column)
+    pk = str(model._meta.pk.column)
     qn = connection.ops.quote_name
-    select = (f"SELECT {qn(pk)}, {qn(column)} FROM {qn(table)} "  # noqa: S608 - names from models
-              f"WHERE {qn(column)} <> '' AND {qn(column)} NOT LIKE %s AND {qn(pk)} > %s "
-              f"ORDER BY {qn(pk)} LIMIT {int(batch)}")
+    select = (
+        f"SELECT {qn(pk)}, {qn(column)} FROM {qn(table)} "  # noqa: S608 - names from models
+        f"WHERE {qn(column)} <> '' AND {qn(column)} NOT LIKE %s AND {qn(pk)} > %s "
+        f"ORDER BY {qn(pk)} LIMIT {int(batch)}"
+    )
     update = f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s"  # noqa: S608
     current_prefix = f"{crypto.PREFIX}:{ring.current.key_id}:%"
     done, last = 0, 0
@@ -70,16 +72,18 @@ def keys_in_use() -> set[str]:
     qn = connection.ops.quote_name
     for model, field in encrypted_columns():
         with connection.cursor() as cursor:
+            column = qn(str(field.column))
             cursor.execute(
-                f"SELECT DISTINCT {qn(field.column)} FROM {qn(model._meta.db_table)} "  # noqa: S608
-                f"WHERE {qn(field.column)} <> ''"
+                f"SELECT DISTINCT {column} FROM {qn(model._meta.db_table)} "  # noqa: S608
+                f"WHERE {column} <> ''"
             )
             used.update(crypto.Keyring.key_id_of(row[0]) for row in cursor.fetchall())
     return used
 
 
-def keys_rotate(*, actor: object, generate: bool = True, retire: bool = False,
-                batch: int = 2000) -> RotationResult:
+def keys_rotate(
+    *, actor: Actor, generate: bool = True, retire: bool = False, batch: int = 2000
+) -> RotationResult:
     """Re-encrypt every encrypted value under the current key and rebuild blind indexes.
 
     With keys in the data-directory file and `generate`, a new key is created first and put in
@@ -102,8 +106,11 @@ def keys_rotate(*, actor: object, generate: bool = True, retire: bool = False,
         crypto.write_keys_file(Path(settings.PAVE_KEYS_FILE), kept)
         crypto.reset_keyring()
     with transaction.atomic():
-        audit_record(actor=actor, action="keys.rotate", object_type="keyring",
-                     object_id=ring.current.key_id,
-                     detail={"reencrypted": reencrypted, "reindexed": reindexed,
-                             "retired": retired})
+        audit_record(
+            actor=actor,
+            action="keys.rotate",
+            object_type="keyring",
+            object_id=ring.current.key_id,
+            detail={"reencrypted": reencrypted, "reindexed": reindexed, "retired": retired},
+        )
     return RotationResult(ring.current.key_id, reencrypted, reindexed, retired)

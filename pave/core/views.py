@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from pave import __version__
 from pave.accounts.roles import AUDIT_READERS
+from pave.core.http import AuthedHttpRequest
 from pave.core.selectors import audit_events_for_admin
 
 
@@ -25,21 +26,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database,
-         "database_vendor": connection.vendor, "version": __version__},
+        {
+            "status": "ok" if status == 200 else "error",
+            "database": database,
+            "database_vendor": connection.vendor,
+            "version": __version__,
+        },
         status=status,
     )
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in AUDIT_READERS:  # type: ignore[union-attr]
+def audit_log(request: AuthedHttpRequest) -> HttpResponse:
+    if request.user.role not in AUDIT_READERS:
         raise PermissionDenied
     case_ref = request.GET.get("case", "").strip()
     username = request.GET.get("user", "").strip()
     events = audit_events_for_admin(user=request.user, case_reference=case_ref, username=username)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
-        request, "core/audit_log.html",
+        request,
+        "core/audit_log.html",
         {"page": page, "case_ref": case_ref, "username": username},
     )

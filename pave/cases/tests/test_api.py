@@ -22,18 +22,30 @@ class Api:
         return self.client.get(f"/api/v1{path}", params, **self._headers())
 
     def post(self, path, body):
-        return self.client.post(f"/api/v1{path}", json.dumps(body, default=str),
-                                content_type="application/json", **self._headers())
+        return self.client.post(
+            f"/api/v1{path}",
+            json.dumps(body, default=str),
+            content_type="application/json",
+            **self._headers(),
+        )
 
     def patch(self, path, body):
-        return self.client.patch(f"/api/v1{path}", json.dumps(body, default=str),
-                                 content_type="application/json", **self._headers())
+        return self.client.patch(
+            f"/api/v1{path}",
+            json.dumps(body, default=str),
+            content_type="application/json",
+            **self._headers(),
+        )
 
 
 NEW_CASE = {
     "person": {
-        "given_name": "Aïcha", "family_name": "عبد الله", "sex": "female",
-        "birth_date": "1991-05-04", "citizenship": ["ET"], "identity_number": "EP 123-456",
+        "given_name": "Aïcha",
+        "family_name": "عبد الله",
+        "sex": "female",
+        "birth_date": "1991-05-04",
+        "citizenship": ["ET"],
+        "identity_number": "EP 123-456",
         "phone": "+961 70 123 456",
     },
     "case_type": "victim_of_trafficking",
@@ -96,8 +108,9 @@ def test_list_filters_and_paginates(amal_api, personas):
 
 def test_patch_with_current_version_updates_and_bumps_version(amal_api, personas):
     case = make_case(personas.amal)
-    response = amal_api.patch(f"/cases/{case.pk}", {"version": 1, "person": {"phone": "+96171"
-                                                                            "000000"}})
+    response = amal_api.patch(
+        f"/cases/{case.pk}", {"version": 1, "person": {"phone": "+96171000000"}}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["version"] == 2
     assert Person.objects.get(pk=case.person_id).phone == "+96171000000"
@@ -107,7 +120,9 @@ def test_patch_with_current_version_updates_and_bumps_version(amal_api, personas
 
 def test_stale_version_gets_409_and_nothing_is_overwritten(amal_api, personas):
     case = make_case(personas.amal, summary="first")
-    assert amal_api.patch(f"/cases/{case.pk}", {"version": 1, "summary": "second"}).status_code == 200
+    assert (
+        amal_api.patch(f"/cases/{case.pk}", {"version": 1, "summary": "second"}).status_code == 200
+    )
     response = amal_api.patch(f"/cases/{case.pk}", {"version": 1, "summary": "stale"})
     assert response.status_code == 409
     assert "version" in response.json()["errors"]
@@ -118,13 +133,20 @@ def test_bad_input_gets_422_with_field_messages_and_writes_nothing(amal_api):
     before = (Case.objects.count(), Person.objects.count(), AuditEvent.objects.count())
     body = {
         "person": {"given_name": "", "sex": "x", "citizenship": ["XX"], "birth_date": "2999-01-01"},
-        "case_type": "nope", "country": "ZZ",
+        "case_type": "nope",
+        "country": "ZZ",
     }
     response = amal_api.post("/cases", body)
     assert response.status_code == 422
     errors = response.json()["errors"]
-    for field in ["person.given_name", "person.sex", "person.citizenship", "person.birth_date",
-                  "case_type", "country"]:
+    for field in [
+        "person.given_name",
+        "person.sex",
+        "person.citizenship",
+        "person.birth_date",
+        "case_type",
+        "country",
+    ]:
         assert field in errors, (field, errors)
     assert response.json()["detail"]
     assert (Case.objects.count(), Person.objects.count(), AuditEvent.objects.count()) == before
@@ -190,8 +212,9 @@ def test_openapi_schema_is_published(client):
     assert "patch" in schema["paths"]["/api/v1/cases/{case_id}"]
 
 
-def test_list_query_count_does_not_grow_with_cases(amal_api, personas,
-                                                    django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_cases(
+    amal_api, personas, django_assert_max_num_queries
+):
     for _ in range(3):
         make_case(personas.amal)
     with django_assert_max_num_queries(12) as small:

@@ -50,14 +50,18 @@ def check_api(client, user, case, expected, *, other_org):
         ids = [row["id"] for row in listing.json()["results"]]
         assert (case.pk in ids) is in_list
     assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == get_status
-    patch = client.patch(f"/api/v1/cases/{case.pk}", json.dumps({"version": case.version,
-                                                                  "summary": "edited"}),
-                         content_type="application/json", **headers)
+    patch = client.patch(
+        f"/api/v1/cases/{case.pk}",
+        json.dumps({"version": case.version, "summary": "edited"}),
+        content_type="application/json",
+        **headers,
+    )
     assert patch.status_code == patch_status, patch.content
     if patch_status == 200:
         case.refresh_from_db()
-    created = client.post("/api/v1/cases", json.dumps(new_case_body()),
-                          content_type="application/json", **headers)
+    created = client.post(
+        "/api/v1/cases", json.dumps(new_case_body()), content_type="application/json", **headers
+    )
     assert created.status_code == create_status, created.content
     if create_status == 201:
         new_case = Case.objects.get(pk=created.json()["id"])
@@ -124,17 +128,29 @@ def test_screening_officer_sees_the_cases_she_opened(client, personas):
 
 def test_case_worker_cannot_reassign_but_manager_can(client, personas, the_case):
     body = {"version": 1, "assigned_to": personas.by_role[Role.SCREENING_OFFICER].pk}
-    response = client.patch(f"/api/v1/cases/{the_case.pk}", json.dumps(body),
-                            content_type="application/json", **bearer(personas.amal))
+    response = client.patch(
+        f"/api/v1/cases/{the_case.pk}",
+        json.dumps(body),
+        content_type="application/json",
+        **bearer(personas.amal),
+    )
     assert response.status_code == 422 and "assigned_to" in response.json()["errors"]
-    response = client.patch(f"/api/v1/cases/{the_case.pk}", json.dumps(body),
-                            content_type="application/json", **bearer(personas.bilal))
+    response = client.patch(
+        f"/api/v1/cases/{the_case.pk}",
+        json.dumps(body),
+        content_type="application/json",
+        **bearer(personas.bilal),
+    )
     assert response.status_code == 200
 
 
 def test_cases_cannot_be_assigned_to_another_organisations_user(client, personas, the_case):
     body = {"version": 1, "assigned_to": personas.ravi.pk}
-    response = client.patch(f"/api/v1/cases/{the_case.pk}", json.dumps(body),
-                            content_type="application/json", **bearer(personas.bilal))
+    response = client.patch(
+        f"/api/v1/cases/{the_case.pk}",
+        json.dumps(body),
+        content_type="application/json",
+        **bearer(personas.bilal),
+    )
     assert response.status_code == 422
     assert Case.objects.get(pk=the_case.pk).assigned_to == personas.amal

@@ -29,8 +29,11 @@ def needles() -> list[bytes]:
 
 @pytest.mark.django_db(transaction=True)
 def test_personal_data_is_not_in_the_database_in_clear(personas):
-    case = make_case(personas.amal, person={**SECRETS, "sex": "female", "birth_date": BIRTH_DATE,
-                                            "citizenship": ["ET"]}, summary=SUMMARY)
+    case = make_case(
+        personas.amal,
+        person={**SECRETS, "sex": "female", "birth_date": BIRTH_DATE, "citizenship": ["ET"]},
+        summary=SUMMARY,
+    )
     case_note_add(actor=personas.amal, case_id=case.pk, body=NOTE)
     # The application still reads everything back.
     case.person.refresh_from_db()
@@ -45,8 +48,13 @@ def test_personal_data_is_not_in_the_database_in_clear(personas):
     else:
         with connection.cursor() as cursor:
             blobs = []
-            for table in ["cases_person", "cases_case", "cases_casenote", "core_auditevent",
-                          "cases_personnametoken"]:
+            for table in [
+                "cases_person",
+                "cases_case",
+                "cases_casenote",
+                "core_auditevent",
+                "cases_personnametoken",
+            ]:
                 cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
                 blobs.append(repr(cursor.fetchall()).encode())
     for blob in blobs:

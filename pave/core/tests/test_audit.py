@@ -75,8 +75,10 @@ def test_rewriting_a_row_and_its_hash_still_breaks_the_next_link(chain):
     victim = chain[1]
     victim.action = "case.forged"
     forged_hash = compute_hash(victim)
-    tamper("UPDATE core_auditevent SET action = %s, hash = %s WHERE id = %s",
-           ["case.forged", forged_hash, victim.pk])
+    tamper(
+        "UPDATE core_auditevent SET action = %s, hash = %s WHERE id = %s",
+        ["case.forged", forged_hash, victim.pk],
+    )
     problems = list(audit_verify())
     assert problems and problems[0].seq == chain[2].seq
 

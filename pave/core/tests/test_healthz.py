@@ -3,7 +3,9 @@ def test_healthz_reports_the_database(client, db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["database"] == "ok"
-    assert response["Cache-Control"].startswith("no-store") or "no-cache" in response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("no-store") or "no-cache" in response["Cache-Control"]
+    )
 
 
 def test_healthz_reports_an_unreachable_database(client, db, monkeypatch):

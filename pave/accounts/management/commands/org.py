@@ -10,8 +10,11 @@ from pave.core.management.base import ActionCommand, cli_actor
 
 class Command(ActionCommand):
     help = "Manage organisations: pave org create CODE --name NAME --type TYPE --country CC"
-    actions = {"create": "create an organisation", "list": "list organisations",
-               "office": "add an office to an organisation"}
+    actions = {
+        "create": "create an organisation",
+        "list": "list organisations",
+        "office": "add an office to an organisation",
+    }
 
     def add_action_arguments(self, action: str, parser: Any) -> None:
         if action == "create":
@@ -29,8 +32,11 @@ class Command(ActionCommand):
         if Organisation.objects.filter(code=options["code"]).exists():
             raise CommandError(f"organisation {options['code']!r} already exists")
         org = services.organisation_create(
-            actor=cli_actor(), code=options["code"], name=options["name"],
-            type=options["type"], country=options["country"],
+            actor=cli_actor(),
+            code=options["code"],
+            name=options["name"],
+            type=options["type"],
+            country=options["country"],
         )
         self.stdout.write(f"created organisation {org.code} ({org.name})")
 
@@ -38,8 +44,13 @@ class Command(ActionCommand):
         org = Organisation.objects.filter(code=options["code"]).first()
         if org is None:
             raise CommandError(f"no organisation {options['code']!r}")
-        office = services.office_create(actor=cli_actor(), organisation=org, name=options["name"],
-                                        country=options["country"], city=options["city"])
+        office = services.office_create(
+            actor=cli_actor(),
+            organisation=org,
+            name=options["name"],
+            country=options["country"],
+            city=options["city"],
+        )
         self.stdout.write(f"created office {office}")
 
     def handle_list(self, **options: Any) -> None:

@@ -18,8 +18,11 @@ class Command(ActionCommand):
             parser.add_argument("username")
             parser.add_argument("--org", required=True, help="organisation code")
             parser.add_argument("--role", required=True, choices=Role.values)
-            parser.add_argument("--password-stdin", action="store_true",
-                                help="read the password from the first line of standard input")
+            parser.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password from the first line of standard input",
+            )
             parser.add_argument("--email", default="")
             parser.add_argument("--first-name", default="")
             parser.add_argument("--last-name", default="")
@@ -33,15 +36,22 @@ class Command(ActionCommand):
         if User.objects.filter(username=options["username"]).exists():
             raise CommandError(f"user {options['username']!r} already exists")
         if not options["password_stdin"]:
-            raise CommandError("pass --password-stdin and the password on standard input "
-                               "(never as an argument: it would show in the process list)")
+            raise CommandError(
+                "pass --password-stdin and the password on standard input "
+                "(never as an argument: it would show in the process list)"
+            )
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise CommandError("no password on standard input")
         user = services.user_create(
-            actor=cli_actor(), username=options["username"], organisation=org,
-            role=options["role"], password=password, email=options["email"],
-            first_name=options["first_name"], last_name=options["last_name"],
+            actor=cli_actor(),
+            username=options["username"],
+            organisation=org,
+            role=options["role"],
+            password=password,
+            email=options["email"],
+            first_name=options["first_name"],
+            last_name=options["last_name"],
         )
         self.stdout.write(f"created user {user.username} ({user.role} at {org.code})")
 

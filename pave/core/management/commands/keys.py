@@ -9,21 +9,26 @@ class Command(ActionCommand):
     help = "Data keys: pave keys rotate | pave keys generate | pave keys status"
     actions = {
         "rotate": "re-encrypt all personal data under a new key (file keys) or the first "
-                  "key of PAVE_DATA_KEYS, and rebuild the blind indexes",
+        "key of PAVE_DATA_KEYS, and rebuild the blind indexes",
         "generate": "print a new key to put first in PAVE_DATA_KEYS",
         "status": "show the configured key ids and where they come from",
     }
 
     def add_action_arguments(self, action: str, parser: Any) -> None:
         if action == "rotate":
-            parser.add_argument("--no-new-key", action="store_true",
-                                help="only re-encrypt to the current first key")
-            parser.add_argument("--retire-old", action="store_true",
-                                help="afterwards drop keys no stored value needs (file keys)")
+            parser.add_argument(
+                "--no-new-key", action="store_true", help="only re-encrypt to the current first key"
+            )
+            parser.add_argument(
+                "--retire-old",
+                action="store_true",
+                help="afterwards drop keys no stored value needs (file keys)",
+            )
 
     def handle_rotate(self, **options: Any) -> None:
-        result = keys_rotate(actor=cli_actor(), generate=not options["no_new_key"],
-                             retire=options["retire_old"])
+        result = keys_rotate(
+            actor=cli_actor(), generate=not options["no_new_key"], retire=options["retire_old"]
+        )
         self.stdout.write(
             f"current key {result.key_id}: re-encrypted {result.reencrypted} values, "
             f"rebuilt {result.reindexed} blind-index entries"
@@ -37,4 +42,6 @@ class Command(ActionCommand):
         ring = crypto.keyring()
         self.stdout.write(f"source: {ring.source}")
         for index, key in enumerate(ring.keys):
-            self.stdout.write(f"{key.key_id}\t{'encrypts and decrypts' if index == 0 else 'decrypts'}")
+            self.stdout.write(
+                f"{key.key_id}\t{'encrypts and decrypts' if index == 0 else 'decrypts'}"
+            )

@@ -21,9 +21,18 @@ class Command(BaseCommand):
             "gunicorn"
         )
         argv = [
-            gunicorn or "gunicorn", "config.wsgi:application", "--bind", bind,
-            "--workers", str(options["workers"]), "--threads", str(options["threads"]),
-            "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1",
+            gunicorn or "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
         ]
         self.stdout.write(f"PAVE is listening on http://{bind}/  (Ctrl-C to stop)")
         sys.stdout.flush()
