@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("pave.accounts.urls")),
     path("audit/", include("pave.core.urls")),
     path("staff/", admin.site.urls),
+    path("screening/", include("pave.screening.urls")),
     path("", include("pave.cases.urls")),
 ]

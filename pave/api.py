@@ -88,3 +88,7 @@ def me(request: AuthedHttpRequest) -> dict:
 from pave.cases.api import router as cases_router  # noqa: E402
 
 api.add_router("/cases", cases_router)
+
+from pave.screening.api import router as screening_router  # noqa: E402
+
+api.add_router("/screening", screening_router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -105,3 +106,12 @@ def run_pave(*argv: str, stdin: str = "") -> tuple[int, str, str]:
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 1
     return code, out.getvalue(), err.getvalue()
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Keep a picture of a key page as a test artefact (test-artifacts/NAME.png)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

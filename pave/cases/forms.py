@@ -25,7 +25,7 @@ from pave.core import codelists
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
-def _label(model: type[Model], name: str) -> Any:
+def field_label(model: type[Model], name: str) -> Any:
     """The model field's verbose name, so forms, detail pages and admin say the same thing."""
     return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
@@ -54,6 +54,11 @@ class UserChoiceField(forms.ModelChoiceField):
         return f"{full_name} ({user.username})" if full_name else user.username
 
 
+def _free_text() -> forms.TextInput:
+    # Names may be typed in Arabic or Latin script whatever the page's language.
+    return forms.TextInput(attrs={"dir": "auto"})
+
+
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,92 +77,125 @@ class CaseForm(forms.Form):
     CASE = tuple(name for name in CASE_FIELDS if name != "office")
 
     # Person
-    given_name = forms.CharField(label=_label(Person, "given_name"), max_length=200)
+    given_name = forms.CharField(
+        label=field_label(Person, "given_name"), max_length=200, widget=_free_text()
+    )
     family_name = forms.CharField(
-        label=_label(Person, "family_name"), max_length=200, required=False
+        label=field_label(Person, "family_name"),
+        max_length=200,
+        required=False,
+        widget=_free_text(),
     )
     other_names = forms.CharField(
-        label=_label(Person, "other_names"), max_length=400, required=False
+        label=field_label(Person, "other_names"),
+        max_length=400,
+        required=False,
+        widget=_free_text(),
     )
     sex = forms.ChoiceField(
-        label=_label(Person, "sex"), choices=[("", _("Choose…")), *codelists.Sex.choices]
+        label=field_label(Person, "sex"), choices=[("", _("Choose…")), *codelists.Sex.choices]
     )
     gender = forms.ChoiceField(
-        label=_label(Person, "gender"), choices=_optional(codelists.Gender.choices),
+        label=field_label(Person, "gender"),
+        choices=_optional(codelists.Gender.choices),
         required=False,
     )
     birth_date = forms.DateField(
-        label=_label(Person, "birth_date"), required=False, widget=_date_input()
+        label=field_label(Person, "birth_date"), required=False, widget=_date_input()
     )
     age_estimate = forms.IntegerField(
-        label=_label(Person, "age_estimate"), required=False, min_value=0, max_value=120,
+        label=field_label(Person, "age_estimate"),
+        required=False,
+        min_value=0,
+        max_value=120,
         help_text=_("In years, when the date of birth is not known."),
     )
     citizenship = forms.MultipleChoiceField(
-        label=_label(Person, "citizenship"), choices=_country_choices, required=False,
+        label=field_label(Person, "citizenship"),
+        choices=_country_choices,
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Hold Ctrl (or ⌘ on a Mac) to choose more than one country."),
     )
     languages = forms.CharField(
-        label=_label(Person, "languages"), max_length=200, required=False,
+        label=field_label(Person, "languages"),
+        max_length=200,
+        required=False,
         help_text=_("ISO 639 codes separated by commas, e.g. am, ar, en."),
     )
-    phone = forms.CharField(label=_label(Person, "phone"), max_length=32, required=False)
+    phone = forms.CharField(label=field_label(Person, "phone"), max_length=32, required=False)
     identity_number = forms.CharField(
-        label=_label(Person, "identity_number"), max_length=64, required=False
+        label=field_label(Person, "identity_number"), max_length=64, required=False
     )
     address = forms.CharField(
-        label=_label(Person, "address"), max_length=1000, required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label=field_label(Person, "address"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
 
     # Case
     case_type = forms.ChoiceField(
-        label=_label(Case, "case_type"), choices=[("", _("Choose…")), *codelists.CaseType.choices]
+        label=field_label(Case, "case_type"),
+        choices=[("", _("Choose…")), *codelists.CaseType.choices],
     )
-    country = forms.ChoiceField(label=_label(Case, "country"), choices=_required_countries)
+    country = forms.ChoiceField(label=field_label(Case, "country"), choices=_required_countries)
     identification_date = forms.DateField(
-        label=_label(Case, "identification_date"), widget=_date_input()
+        label=field_label(Case, "identification_date"), widget=_date_input()
     )
     identification_source = forms.ChoiceField(
-        label=_label(Case, "identification_source"), required=False,
+        label=field_label(Case, "identification_source"),
+        required=False,
         choices=_optional(codelists.IdentificationSource.choices),
     )
     trafficking_status = forms.ChoiceField(
-        label=_label(Case, "trafficking_status"), required=False,
+        label=field_label(Case, "trafficking_status"),
+        required=False,
         choices=_optional(codelists.TraffickingStatus.choices),
     )
     trafficking_status_decided_by = forms.ChoiceField(
-        label=_label(Case, "trafficking_status_decided_by"), required=False,
+        label=field_label(Case, "trafficking_status_decided_by"),
+        required=False,
         choices=_optional(codelists.DecisionMakingOrg.choices),
     )
     types_of_exploitation = forms.MultipleChoiceField(
-        label=_label(Case, "types_of_exploitation"), required=False,
-        choices=codelists.TypeOfExploitation.choices, widget=forms.CheckboxSelectMultiple,
+        label=field_label(Case, "types_of_exploitation"),
+        required=False,
+        choices=codelists.TypeOfExploitation.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     methods_of_control = forms.MultipleChoiceField(
-        label=_label(Case, "methods_of_control"), required=False,
-        choices=codelists.MethodOfControl.choices, widget=forms.CheckboxSelectMultiple,
+        label=field_label(Case, "methods_of_control"),
+        required=False,
+        choices=codelists.MethodOfControl.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     industry = forms.ChoiceField(
-        label=_label(Case, "industry"), required=False,
+        label=field_label(Case, "industry"),
+        required=False,
         choices=_optional(codelists.Industry.choices),
     )
     country_of_recruitment = forms.ChoiceField(
-        label=_label(Case, "country_of_recruitment"), required=False,
+        label=field_label(Case, "country_of_recruitment"),
+        required=False,
         choices=_optional_countries,
     )
     country_of_exploitation = forms.ChoiceField(
-        label=_label(Case, "country_of_exploitation"), required=False,
+        label=field_label(Case, "country_of_exploitation"),
+        required=False,
         choices=_optional_countries,
     )
     assigned_to = UserChoiceField(
-        label=_label(Case, "assigned_to"), queryset=User.objects.none(), required=False,
+        label=field_label(Case, "assigned_to"),
+        queryset=User.objects.none(),
+        required=False,
         empty_label=_("Nobody"),
     )
     summary = forms.CharField(
-        label=_label(Case, "summary"), max_length=20000, required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        label=field_label(Case, "summary"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -183,11 +221,38 @@ class CaseForm(forms.Form):
 
     # --- groups for the template -------------------------------------------------------------
 
-    def person_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.PERSON if name in self.fields]
+    GROUPS = (
+        (_("Person"), PERSON),
+        (
+            _("Identification"),
+            (
+                "case_type",
+                "country",
+                "identification_date",
+                "identification_source",
+                "trafficking_status",
+                "trafficking_status_decided_by",
+            ),
+        ),
+        (
+            _("Exploitation"),
+            (
+                "types_of_exploitation",
+                "methods_of_control",
+                "industry",
+                "country_of_recruitment",
+                "country_of_exploitation",
+            ),
+        ),
+        (_("Case management"), ("assigned_to", "summary")),
+    )
 
-    def case_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.CASE if name in self.fields]
+    def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """(legend, fields) for each <fieldset> of the page."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
 
     # --- cleaning ----------------------------------------------------------------------------
 
@@ -249,7 +314,8 @@ def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(field, forms.ModelChoiceField):
         value = getattr(value, "pk", value)
     if isinstance(field, forms.ChoiceField):
-        labels = {str(key): str(label) for key, label in field.choices}
+        choices: Any = field.choices
+        labels = {str(key): str(label) for key, label in choices}
         values = value if isinstance(value, list | tuple) else [value]
         return ", ".join(labels.get(str(v), str(v)) for v in values)
     if isinstance(value, datetime.date):
@@ -285,31 +351,40 @@ class CaseSearchForm(forms.Form):
     """The case list's search box and filters (GET)."""
 
     q = forms.CharField(
-        label=_("Search"), max_length=200, required=False,
+        label=_("Search"),
+        max_length=200,
+        required=False,
         help_text=_("A name, a case reference, a phone or an identity number."),
     )
     stage = forms.ChoiceField(
-        label=_label(Case, "stage"), required=False,
+        label=field_label(Case, "stage"),
+        required=False,
         choices=[("", _("Any")), *codelists.CaseStage.choices],
     )
     case_type = forms.ChoiceField(
-        label=_label(Case, "case_type"), required=False,
+        label=field_label(Case, "case_type"),
+        required=False,
         choices=[("", _("Any")), *codelists.CaseType.choices],
     )
     country = forms.ChoiceField(
-        label=_label(Case, "country"), required=False,
+        label=field_label(Case, "country"),
+        required=False,
         choices=lambda: [("", _("Any")), *_country_choices()],
     )
     sex = forms.ChoiceField(
-        label=_label(Person, "sex"), required=False,
+        label=field_label(Person, "sex"),
+        required=False,
         choices=[("", _("Any")), *codelists.Sex.choices],
     )
     minor = forms.ChoiceField(
-        label=_label(Case, "is_minor"), required=False,
+        label=field_label(Case, "is_minor"),
+        required=False,
         choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
     )
     assigned = UserChoiceField(
-        label=_label(Case, "assigned_to"), required=False, queryset=User.objects.none(),
+        label=field_label(Case, "assigned_to"),
+        required=False,
+        queryset=User.objects.none(),
         empty_label=_("Anyone"),
     )
 
@@ -338,7 +413,9 @@ class CaseSearchForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label=_("New note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("New note"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
     )
 
     def add_service_errors(self, exc: ValidationError) -> None:

@@ -69,7 +69,9 @@ class PersonNameToken(models.Model):
 
 class Case(TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
-    office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True)
+    office = models.ForeignKey(
+        Office, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("office")
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     case_type = models.CharField(_("case type"), max_length=32, choices=codelists.CaseType.choices)

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from pave.accounts.models import User
 from pave.accounts.roles import CaseScope
-from pave.cases.models import Case, Person, PersonNameToken
+from pave.cases.models import Case, CaseNote, Person, PersonNameToken
 from pave.core.crypto import keyring
 from pave.core.normalise import normalise_identifier, normalise_phone, search_tokens
 
@@ -41,6 +41,11 @@ def case_get_for_user(*, user: User, case_id: int) -> Case:
     if case is None:
         raise Http404("No such case.")
     return case
+
+
+def case_notes(*, case: Case) -> QuerySet[CaseNote]:
+    """Notes of a case the caller already obtained through case_get_for_user/case_read."""
+    return CaseNote.objects.filter(case=case).select_related("author").order_by("-created_at")
 
 
 @dataclass(frozen=True)

@@ -305,11 +305,15 @@ def case_update(
         assigned = getattr(case["assigned_to"], "pk", case["assigned_to"])
         if assigned != current.assigned_to_id:
             raise ValidationError({"assigned_to": [_("Only a case manager can reassign cases.")]})
-    # Lock the row, then compare versions: two editors cannot both pass this check.
-    locked = Case.objects.select_for_update().get(pk=current.pk)
-    if locked.version != version:
-        raise ConflictError(locked.version)
-    target = current
+    # Lock the row and re-read it, then compare versions: two editors cannot both pass this
+    # check, and the save below starts from the row as it is now, not as first read.
+    target = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "assigned_to", "organisation", "office")
+        .get(pk=current.pk)
+    )
+    if target.version != version:
+        raise ConflictError(target.version)
     errors: dict[str, list[str]] = {}
     changed: list[str] = []
     try:
@@ -363,7 +367,9 @@ def case_note_add(*, actor: User, case_id: int, body: str) -> CaseNote:
 def case_read(*, actor: User, case_id: int) -> Case:
     """Fetch a case with its person's data for display, recording the read."""
     case = case_get_for_user(user=actor, case_id=case_id)
-    audit_record(actor=actor, action="case.read", obj=case, fields=sorted(PERSONAL_FIELDS))
+    audit_record(
+        actor=actor, action="case.read", obj=case, fields=[*sorted(PERSONAL_FIELDS), "note.body"]
+    )
     return case
 
 

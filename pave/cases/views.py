@@ -7,10 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, TextChoices
-from django.http import HttpRequest, HttpResponse
+from django.db.models import TextChoices
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
@@ -18,33 +17,37 @@ from django_countries import countries
 from pave.accounts.models import User
 from pave.accounts.roles import CASE_CREATORS, CASE_EDITORS, CaseScope
 from pave.cases import selectors, services
-from pave.cases.forms import CaseForm, CaseSearchForm, NoteForm, case_initial, conflict_differences
+from pave.cases.forms import (
+    CaseForm,
+    CaseSearchForm,
+    NoteForm,
+    case_initial,
+    conflict_differences,
+    field_label,
+)
 from pave.cases.models import Case, Person
 from pave.core import codelists
+from pave.core.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login_required guarantees a User
-
-
 def _require_role(user: User, roles: frozenset[str]) -> None:
-    # Checked before any lookup, so the answer is the same whether the case exists or not.
     if user.role not in roles:
         raise PermissionDenied(_("Your role cannot do this."))
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if _actor(request).case_scope == CaseScope.NONE:
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    if request.user.case_scope == CaseScope.NONE:
         return render(request, "cases/home.html")
     return redirect("cases:list")
 
 
 # --- list ------------------------------------------------------------------------------------
 
-def _page_number(request: HttpRequest) -> int:
+
+def _page_number(request: AuthedHttpRequest) -> int:
     try:
         return max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -52,32 +55,39 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @login_required
-def case_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    actor = request.user
     form = CaseSearchForm(request.GET, user=actor)
     page_number = _page_number(request)
     cases: list[Case] = []
     total = 0
     if form.is_valid():
         cases, total = services.case_search(
-            actor=actor, filters=form.filters(), limit=PAGE_SIZE,
+            actor=actor,
+            filters=form.filters(),
+            limit=PAGE_SIZE,
             offset=(page_number - 1) * PAGE_SIZE,
         )
     elif actor.case_scope == CaseScope.NONE:
         raise PermissionDenied(_("Your role gives no access to person-level data."))
     pages = max(1, -(-total // PAGE_SIZE))
-    return render(request, "cases/case_list.html", {
-        "form": form,
-        "rows": [(case, _country_names(case.person.citizenship)) for case in cases],
-        "total": total,
-        "page_number": page_number,
-        "pages": pages,
-        "previous_page": page_number - 1 if page_number > 1 else None,
-        "next_page": page_number + 1 if page_number < pages else None,
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "rows": [(case, _country_names(case.person.citizenship)) for case in cases],
+            "total": total,
+            "page_number": page_number,
+            "pages": pages,
+            "previous_page": page_number - 1 if page_number > 1 else None,
+            "next_page": page_number + 1 if page_number < pages else None,
+        },
+    )
 
 
 # --- detail and notes ------------------------------------------------------------------------
+
 
 def _country_names(codes: list[str] | None) -> str:
     return ", ".join(str(countries.name(code)) or code for code in codes or [])
@@ -88,79 +98,92 @@ def _code_labels(codes: list[str] | None, choices: type[TextChoices]) -> str:
     return ", ".join(str(labels.get(code, code)) for code in codes or [])
 
 
-def _label(model: type[Model], name: str) -> str:
-    return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-
-
 def _yes_no(value: bool | None) -> str:
     return {True: _("Yes"), False: _("No")}.get(value, _("Not known"))  # type: ignore[arg-type]
 
 
-def _person_rows(person: Person) -> list[tuple[str, Any]]:
+def _person_rows(person: Person) -> list[tuple[Any, Any]]:
     return [
-        (_label(Person, "given_name"), person.given_name),
-        (_label(Person, "family_name"), person.family_name),
-        (_label(Person, "other_names"), person.other_names),
-        (_label(Person, "sex"), person.get_sex_display()),
-        (_label(Person, "gender"), person.get_gender_display()),
-        (_label(Person, "birth_date"), person.birth_date),
-        (_label(Person, "age_estimate"), person.age_estimate),
-        (_label(Person, "citizenship"), _country_names(person.citizenship)),
-        (_label(Person, "languages"), ", ".join(person.languages or [])),
-        (_label(Person, "phone"), person.phone),
-        (_label(Person, "identity_number"), person.identity_number),
-        (_label(Person, "address"), person.address),
+        (field_label(Person, "given_name"), person.given_name),
+        (field_label(Person, "family_name"), person.family_name),
+        (field_label(Person, "other_names"), person.other_names),
+        (field_label(Person, "sex"), person.get_sex_display()),
+        (field_label(Person, "gender"), person.get_gender_display()),
+        (field_label(Person, "birth_date"), person.birth_date),
+        (field_label(Person, "age_estimate"), person.age_estimate),
+        (field_label(Person, "citizenship"), _country_names(person.citizenship)),
+        (field_label(Person, "languages"), ", ".join(person.languages or [])),
+        (field_label(Person, "phone"), person.phone),
+        (field_label(Person, "identity_number"), person.identity_number),
+        (field_label(Person, "address"), person.address),
     ]
 
 
-def _case_rows(case: Case) -> list[tuple[str, Any]]:
+def _case_rows(case: Case) -> list[tuple[Any, Any]]:
     return [
-        (_label(Case, "case_type"), case.get_case_type_display()),
-        (_label(Case, "country"), case.country.name),
-        (_label(Case, "stage"), case.get_stage_display()),
-        (_label(Case, "status"), case.get_status_display()),
-        (_label(Case, "identification_date"), case.identification_date),
-        (_label(Case, "identification_source"), case.get_identification_source_display()),
-        (_label(Case, "is_minor"), _yes_no(case.is_minor)),
-        (_label(Case, "trafficking_status"), case.get_trafficking_status_display()),
-        (_label(Case, "trafficking_status_decided_by"),
-         case.get_trafficking_status_decided_by_display()),
-        (_label(Case, "types_of_exploitation"),
-         _code_labels(case.types_of_exploitation, codelists.TypeOfExploitation)),
-        (_label(Case, "methods_of_control"),
-         _code_labels(case.methods_of_control, codelists.MethodOfControl)),
-        (_label(Case, "industry"), case.get_industry_display()),
-        (_label(Case, "country_of_recruitment"), case.country_of_recruitment.name),
-        (_label(Case, "country_of_exploitation"), case.country_of_exploitation.name),
-        (_label(Case, "assigned_to"), case.assigned_to.username if case.assigned_to else ""),
-        (_label(Case, "office"), str(case.office) if case.office else ""),
+        (field_label(Case, "case_type"), case.get_case_type_display()),
+        (field_label(Case, "country"), _country_names([str(case.country)])),
+        (field_label(Case, "stage"), case.get_stage_display()),
+        (field_label(Case, "status"), case.get_status_display()),
+        (field_label(Case, "identification_date"), case.identification_date),
+        (field_label(Case, "identification_source"), case.get_identification_source_display()),
+        (field_label(Case, "is_minor"), _yes_no(case.is_minor)),
+        (field_label(Case, "trafficking_status"), case.get_trafficking_status_display()),
+        (
+            field_label(Case, "trafficking_status_decided_by"),
+            case.get_trafficking_status_decided_by_display(),
+        ),
+        (
+            field_label(Case, "types_of_exploitation"),
+            _code_labels(case.types_of_exploitation, codelists.TypeOfExploitation),
+        ),
+        (
+            field_label(Case, "methods_of_control"),
+            _code_labels(case.methods_of_control, codelists.MethodOfControl),
+        ),
+        (field_label(Case, "industry"), case.get_industry_display()),
+        (
+            field_label(Case, "country_of_recruitment"),
+            _country_names([str(case.country_of_recruitment)]),
+        ),
+        (
+            field_label(Case, "country_of_exploitation"),
+            _country_names([str(case.country_of_exploitation)]),
+        ),
+        (field_label(Case, "assigned_to"), case.assigned_to.username if case.assigned_to else ""),
+        (_("Office"), str(case.office) if case.office else ""),
     ]
 
 
 def _render_detail(
-    request: HttpRequest, case: Case, note_form: NoteForm, status: int = 200
+    request: AuthedHttpRequest, case: Case, note_form: NoteForm, status: int = 200
 ) -> HttpResponse:
-    return render(request, "cases/case_detail.html", {
-        "case": case,
-        "person_rows": _person_rows(case.person),
-        "case_rows": _case_rows(case),
-        # Read with the case, which case_read has just audited and scoped to the user.
-        "notes": case.notes.select_related("author"),
-        "note_form": note_form,
-        "can_edit": _actor(request).role in CASE_EDITORS,
-    }, status=status)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "person_rows": _person_rows(case.person),
+            "case_rows": _case_rows(case),
+            # Read with the case, which case_read has just audited and scoped to the user.
+            "notes": selectors.case_notes(case=case),
+            "note_form": note_form,
+            "can_edit": request.user.role in CASE_EDITORS,
+        },
+        status=status,
+    )
 
 
 @login_required
-def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = services.case_read(actor=_actor(request), case_id=case_id)
+def case_detail_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
+    case = services.case_read(actor=request.user, case_id=case_id)
     return _render_detail(request, case, NoteForm())
 
 
 @login_required
 @require_POST
-def case_note_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    actor = _actor(request)
+def case_note_add_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
+    actor = request.user
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -176,34 +199,37 @@ def case_note_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 # --- create and edit -------------------------------------------------------------------------
 
-def _render_form(request: HttpRequest, form: CaseForm, **context: Any) -> HttpResponse:
+
+def _render_form(request: AuthedHttpRequest, form: CaseForm, **context: Any) -> HttpResponse:
     status = context.pop("status", 200)
     return render(request, "cases/case_form.html", {"form": form, **context}, status=status)
 
 
 @login_required
-def case_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def case_create_view(request: AuthedHttpRequest) -> HttpResponse:
+    actor = request.user
     _require_role(actor, CASE_CREATORS)
     form = CaseForm(request.POST or None, user=actor, mode="create")
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_open(
-                actor=actor, person=form.person_data(), case=form.case_data()
-            )
+            case = services.case_open(actor=actor, person=form.person_data(), case=form.case_data())
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Case %(reference)s opened.") % {
-                "reference": case.reference})
+            messages.success(
+                request, _("Case %(reference)s opened.") % {"reference": case.reference}
+            )
             return redirect("cases:detail", case_id=case.pk)
     status = 422 if form.is_bound else 200
     return _render_form(request, form, status=status)
 
 
 @login_required
-def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    actor = _actor(request)
+def case_edit_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
+    actor = request.user
+    # 404 for a case the user may not see comes before 403 for a role that may not edit,
+    # so the answer never reveals that a case exists.
+    scoped = selectors.case_get_for_user(user=actor, case_id=case_id)
     _require_role(actor, CASE_EDITORS)
     if request.method != "POST":
         case = services.case_read(actor=actor, case_id=case_id)
@@ -213,29 +239,36 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             case = services.case_update(
-                actor=actor, case_id=case_id, version=form.cleaned_data["version"],
-                person=form.person_data(), case=form.case_data(),
+                actor=actor,
+                case_id=case_id,
+                version=form.cleaned_data["version"],
+                person=form.person_data(),
+                case=form.case_data(),
             )
         except services.ConflictError as exc:
             return _render_conflict(request, form, case_id, exc)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Case %(reference)s saved.") % {
-                "reference": case.reference})
+            messages.success(
+                request, _("Case %(reference)s saved.") % {"reference": case.reference}
+            )
             return redirect("cases:detail", case_id=case.pk)
-    # The heading needs only the reference: a scoped lookup, not an audited read.
-    case = selectors.case_get_for_user(user=actor, case_id=case_id)
-    return _render_form(request, form, case=case, status=422)
+    # The heading shows only the reference: no personal data was read, so no audited read.
+    return _render_form(request, form, case=scoped, status=422)
 
 
 def _render_conflict(
-    request: HttpRequest, form: CaseForm, case_id: int, exc: services.ConflictError
+    request: AuthedHttpRequest, form: CaseForm, case_id: int, exc: services.ConflictError
 ) -> HttpResponse:
     """Keep what the user typed, show what is saved now; the stale version stays in the form,
     so saving again cannot overwrite the other person's changes."""
-    current = services.case_read(actor=_actor(request), case_id=case_id)
+    current = services.case_read(actor=request.user, case_id=case_id)
     return _render_form(
-        request, form, case=current, conflict=str(exc),
-        differences=conflict_differences(form, current), status=409,
+        request,
+        form,
+        case=current,
+        conflict=str(exc),
+        differences=conflict_differences(form, current),
+        status=409,
     )

@@ -36,9 +36,7 @@ ETHIOPIA = Nationality(
         "Mulu, Abeba, Etenesh, Tirunesh, Workinesh, Yodit, Saba, Helen, Netsanet, Misrak, "
         "Fatuma, Kedija, Zeynaba, Amina, Lensa, Chaltu, Obse, Hawi, Ayantu, Sifan"
     ),
-    men=_split(
-        "Dawit, Yonas, Samuel, Abel, Biruk, Henok, Kaleb, Mesfin, Tesfaye, Girma, Solomon"
-    ),
+    men=_split("Dawit, Yonas, Samuel, Abel, Biruk, Henok, Kaleb, Mesfin, Tesfaye, Girma, Solomon"),
     family=_split(
         "Tesfaye, Bekele, Girma, Haile, Alemu, Tadesse, Kebede, Mengistu, Abebe, Wolde, Desta, "
         "Negash, Gebre, Assefa, Getachew, Ayele, Tekle, Hailu, Mekonnen, Demissie, Worku, "
@@ -46,8 +44,14 @@ ETHIOPIA = Nationality(
         "Mohammed, Ahmed, Abdulkadir, Hussein, Gemechu, Tolosa, Dinka, Fikadu, Abdi, Jemal"
     ),
     arabic={
-        "Fatuma": "فاطمة", "Kedija": "خديجة", "Zeynaba": "زينب", "Amina": "أمينة",
-        "Mohammed": "محمد", "Ahmed": "أحمد", "Abdulkadir": "عبد القادر", "Hussein": "حسين",
+        "Fatuma": "فاطمة",
+        "Kedija": "خديجة",
+        "Zeynaba": "زينب",
+        "Amina": "أمينة",
+        "Mohammed": "محمد",
+        "Ahmed": "أحمد",
+        "Abdulkadir": "عبد القادر",
+        "Hussein": "حسين",
         "Jemal": "جمال",
     },
 )
@@ -171,19 +175,43 @@ SUDAN = Nationality(
         "Abdalla, Osman, Ibrahim, Mohamed Ahmed, Elhassan, Adam, Yagoub, Abakar, Idris, Omer"
     ),
     arabic={
-        "Amna": "آمنة", "Hawa": "حواء", "Nafisa": "نفيسة", "Sara": "سارة", "Fatima": "فاطمة",
-        "Asha": "عائشة", "Maryam": "مريم", "Zeinab": "زينب", "Osman": "عثمان",
-        "Yousif": "يوسف", "Abdelrahman": "عبد الرحمن", "Khalid": "خالد", "Ibrahim": "إبراهيم",
-        "Adam": "آدم", "Abdalla": "عبد الله", "Mohamed Ahmed": "محمد أحمد",
-        "Elhassan": "الحسن", "Yagoub": "يعقوب", "Abakar": "أبكر", "Idris": "إدريس",
+        "Amna": "آمنة",
+        "Hawa": "حواء",
+        "Nafisa": "نفيسة",
+        "Sara": "سارة",
+        "Fatima": "فاطمة",
+        "Asha": "عائشة",
+        "Maryam": "مريم",
+        "Zeinab": "زينب",
+        "Osman": "عثمان",
+        "Yousif": "يوسف",
+        "Abdelrahman": "عبد الرحمن",
+        "Khalid": "خالد",
+        "Ibrahim": "إبراهيم",
+        "Adam": "آدم",
+        "Abdalla": "عبد الله",
+        "Mohamed Ahmed": "محمد أحمد",
+        "Elhassan": "الحسن",
+        "Yagoub": "يعقوب",
+        "Abakar": "أبكر",
+        "Idris": "إدريس",
         "Omer": "عمر",
     },
 )
 
 NATIONALITIES: dict[str, Nationality] = {
     n.code: n
-    for n in (ETHIOPIA, PHILIPPINES, BANGLADESH, SRI_LANKA, NEPAL, MADAGASCAR, CAMEROON, KENYA,
-              SUDAN)
+    for n in (
+        ETHIOPIA,
+        PHILIPPINES,
+        BANGLADESH,
+        SRI_LANKA,
+        NEPAL,
+        MADAGASCAR,
+        CAMEROON,
+        KENYA,
+        SUDAN,
+    )
 }
 
 # The factsheet programme's 85 adult women by citizenship (Ethiopia the majority, as among
@@ -193,46 +221,93 @@ DEMO_MEN = {"BD": 2, "SD": 1}
 DEMO_MINOR_CITIZENSHIP = "ET"
 # Identifications per month, July 2013 .. June 2014: slow start, then steady (sums to 89).
 DEMO_MONTHS = [
-    ((2013, 7), 3), ((2013, 8), 4), ((2013, 9), 6), ((2013, 10), 7), ((2013, 11), 8),
-    ((2013, 12), 7), ((2014, 1), 9), ((2014, 2), 9), ((2014, 3), 9), ((2014, 4), 9),
-    ((2014, 5), 9), ((2014, 6), 9),
+    ((2013, 7), 3),
+    ((2013, 8), 4),
+    ((2013, 9), 6),
+    ((2013, 10), 7),
+    ((2013, 11), 8),
+    ((2013, 12), 7),
+    ((2014, 1), 9),
+    ((2014, 2), 9),
+    ((2014, 3), 9),
+    ((2014, 4), 9),
+    ((2014, 5), 9),
+    ((2014, 6), 9),
 ]
 
 # Weighted choices for bulk generation: (value, weight).
 GENERATE_CITIZENSHIP = [
-    ("ET", 45), ("PH", 12), ("BD", 12), ("LK", 8), ("NP", 6), ("MG", 6), ("CM", 3), ("KE", 4),
+    ("ET", 45),
+    ("PH", 12),
+    ("BD", 12),
+    ("LK", 8),
+    ("NP", 6),
+    ("MG", 6),
+    ("CM", 3),
+    ("KE", 4),
     ("SD", 4),
 ]
 IDENTIFICATION_SOURCES = [
-    ("screening", 40), ("embassy", 20), ("ngo", 20), ("hotline", 12), ("law_enforcement", 5),
+    ("screening", 40),
+    ("embassy", 20),
+    ("ngo", 20),
+    ("hotline", 12),
+    ("law_enforcement", 5),
     ("self", 3),
 ]
 CASE_TYPES = [
-    ("exploited_migrant_worker", 52), ("victim_of_trafficking", 40), ("vulnerable_migrant", 8),
+    ("exploited_migrant_worker", 52),
+    ("victim_of_trafficking", 40),
+    ("vulnerable_migrant", 8),
 ]
 EXPLOITATION_OF_WOMEN = [
-    (["ForcedLabour"], 55), (["ForcedLabour", "Servitude"], 30), (["Servitude"], 8),
-    (["ForcedLabour", "SexualExploitation"], 5), (["SexualExploitation"], 2),
+    (["ForcedLabour"], 55),
+    (["ForcedLabour", "Servitude"], 30),
+    (["Servitude"], 8),
+    (["ForcedLabour", "SexualExploitation"], 5),
+    (["SexualExploitation"], 2),
 ]
 # Kafala-system patterns: withheld passports and wages first.
 METHODS_OF_CONTROL = [
-    ("WithholdsDocuments", 70), ("TakesEarnings", 55), ("ExcessiveWorkingHours", 50),
-    ("RestrictsFinancialAccess", 30), ("PsychologicalAbuse", 35), ("PhysicalAbuse", 20),
-    ("FalsePromises", 30), ("WithholdsNecessities", 15), ("DebtBondage", 10),
-    ("ThreatsLawEnforcement", 12), ("SexualAbuse", 6), ("RestrictsMedicalCare", 8),
+    ("WithholdsDocuments", 70),
+    ("TakesEarnings", 55),
+    ("ExcessiveWorkingHours", 50),
+    ("RestrictsFinancialAccess", 30),
+    ("PsychologicalAbuse", 35),
+    ("PhysicalAbuse", 20),
+    ("FalsePromises", 30),
+    ("WithholdsNecessities", 15),
+    ("DebtBondage", 10),
+    ("ThreatsLawEnforcement", 12),
+    ("SexualAbuse", 6),
+    ("RestrictsMedicalCare", 8),
 ]
 MEN_INDUSTRIES = [
-    ("N_AdministrativeAndSupportServiceActivities", 3), ("F_Construction", 3),
-    ("I_AccommodationAndFoodServiceActivities", 2), ("T_ActivitiesOfHouseholdsAsEmployers", 2),
+    ("N_AdministrativeAndSupportServiceActivities", 3),
+    ("F_Construction", 3),
+    ("I_AccommodationAndFoodServiceActivities", 2),
+    ("T_ActivitiesOfHouseholdsAsEmployers", 2),
     ("A_AgricultureForestryAndFishing", 1),
 ]
 WOMEN_INDUSTRIES = [
-    ("T_ActivitiesOfHouseholdsAsEmployers", 92), ("N_AdministrativeAndSupportServiceActivities", 4),
-    ("I_AccommodationAndFoodServiceActivities", 3), ("S_OtherServiceActivities", 1),
+    ("T_ActivitiesOfHouseholdsAsEmployers", 92),
+    ("N_AdministrativeAndSupportServiceActivities", 4),
+    ("I_AccommodationAndFoodServiceActivities", 3),
+    ("S_OtherServiceActivities", 1),
 ]
 ADDRESSES = [
-    "Bourj Hammoud, Beirut", "Dora, Beirut", "Nabaa, Beirut", "Hamra, Beirut", "Jnah, Beirut",
-    "Achrafieh, Beirut", "Jounieh", "Dekwaneh", "Sabra, Beirut", "Tripoli", "Saida", "Zahle",
+    "Bourj Hammoud, Beirut",
+    "Dora, Beirut",
+    "Nabaa, Beirut",
+    "Hamra, Beirut",
+    "Jnah, Beirut",
+    "Achrafieh, Beirut",
+    "Jounieh",
+    "Dekwaneh",
+    "Sabra, Beirut",
+    "Tripoli",
+    "Saida",
+    "Zahle",
 ]
 SOURCE_SUMMARY = {
     "screening": "Identified in a screening interview at the migrant detention centre.",

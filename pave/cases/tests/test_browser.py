@@ -1,0 +1,53 @@
+"""The case register in a real browser (Chromium), in English and Arabic."""
+
+import pytest
+
+from pave.testing import PASSWORD, make_case, person_data, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_case_worker_logs_in_searches_and_opens_her_case(page, personas):
+    case = make_case(personas.amal, person=person_data(given_name="Tigist", family_name="Alemu"))
+    make_case(personas.bilal, person=person_data(given_name="Other"))
+    log_in(page, "amal")
+    page.wait_for_url("**/cases/")
+    assert case.reference in page.content()
+    page.get_by_label("Search").fill("tigist")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name=case.reference).click()
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    assert "Tigist" in page.content()
+    screenshot(page, "case-detail-en")
+
+
+def test_arabic_pages_render_right_to_left(page, personas):
+    make_case(personas.amal, person=person_data(given_name="Tigist", other_names="تيجيست"))
+    log_in(page, "amal")
+    page.wait_for_url("**/cases/")
+    page.select_option("select[name=language]", "ar")
+    page.locator("form[action$='/i18n/setlang/'] button").click()
+    page.wait_for_load_state()
+    html = page.locator("html")
+    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"
+    # Right-to-left for real: the table's first column starts on the right-hand side.
+    table = page.locator("table").first.bounding_box()
+    first_cell = page.locator("table th").first.bounding_box()
+    assert first_cell["x"] + first_cell["width"] > table["x"] + table["width"] * 0.7
+    screenshot(page, "case-list-ar")
+
+
+def test_outsider_cannot_reach_the_case_by_url(page, personas):
+    case = make_case(personas.amal)
+    log_in(page, "ravi")
+    page.wait_for_url("**/cases/")
+    response = page.goto(f"/cases/{case.pk}/")
+    assert response.status == 404
+    assert case.person.given_name not in page.content()
