@@ -193,6 +193,8 @@ PAVE_KEYS_FILE = DATA_DIR / "data_keys"
 # Behind a load balancer, trust the first X-Forwarded-For address for the audit log.
 PAVE_TRUST_X_FORWARDED_FOR = env_bool("PAVE_TRUST_X_FORWARDED_FOR", False)
 PAVE_PORT = env_int("PAVE_PORT", 8000)
+# Extra screening instruments: every *.yaml file here is loaded in addition to the shipped ones.
+PAVE_INSTRUMENTS_DIR = env_str("PAVE_INSTRUMENTS_DIR")
 
 EMAIL_BACKEND = env_str("PAVE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("PAVE_FROM_EMAIL", "pave@localhost")

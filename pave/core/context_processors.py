@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 
 from pave.accounts.roles import AUDIT_READERS, CASE_CREATORS, CaseScope
+from pave.screening.selectors import can_see_screenings
 
 
 def pave(request: HttpRequest) -> dict:
@@ -11,4 +12,5 @@ def pave(request: HttpRequest) -> dict:
         "can_see_cases": user.case_scope != CaseScope.NONE,
         "can_open_cases": user.role in CASE_CREATORS,
         "can_read_audit": user.role in AUDIT_READERS,
+        "can_see_screenings": can_see_screenings(user),
     }

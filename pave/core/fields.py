@@ -51,6 +51,11 @@ class EncryptedDateField(EncryptedTextField):
     _pyi_private_set_type: datetime.date | str | None  # type: ignore[assignment]
     _pyi_private_get_type: datetime.date | None  # type: ignore[assignment]
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        # Python side: no date is None (the column still stores "" for it).
+        kwargs.setdefault("default", None)
+        super().__init__(*args, **kwargs)
+
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         text = super().from_db_value(value, expression, connection)
         return datetime.date.fromisoformat(text) if text else None

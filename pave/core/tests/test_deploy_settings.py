@@ -11,19 +11,28 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def run_check(tmp_path, **env):
     environment = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith("PAVE_") and key != "DJANGO_SETTINGS_MODULE"
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PAVE_")
+        and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update({"PAVE_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "pave", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
     result = run_check(
-        tmp_path, PAVE_HTTPS="true", PAVE_SECRET_KEY=secrets.token_urlsafe(60),
+        tmp_path,
+        PAVE_HTTPS="true",
+        PAVE_SECRET_KEY=secrets.token_urlsafe(60),
         PAVE_ALLOWED_HOSTS="pave.example.org",
     )
     assert result.returncode == 0, result.stderr

@@ -129,6 +129,13 @@ def test_assess_refuses_invalid_json_and_oversized_batches(dina_api):
     assert dina_api.post("/assess", batch[:1000]).status_code == 200
 
 
+def test_assess_refuses_a_body_over_the_upload_limit(dina_api):
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
+        response = dina_api.post("/assess", [{"instrument": "x", "answers": {}}] * 10)
+    assert response.status_code == 400
+    assert response.json()["detail"] == "request body is too large"
+
+
 def test_assess_stores_nothing(dina_api):
     events = AuditEvent.objects.count()
     dina_api.post(
