@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "pave.accounts",
     "pave.cases",
     "pave.screening",
+    "pave.assistance",
+    "pave.referrals",
+    "pave.notifications",
     "pave.demo",
 ]
 

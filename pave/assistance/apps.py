@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssistanceConfig(AppConfig):
+    name = "pave.assistance"
+    label = "assistance"
+    verbose_name = "Direct assistance"
