@@ -29,7 +29,9 @@ def chromium():
 
     executable = os.environ.get("PAVE_CHROMIUM", CHROMIUM)
     if not (os.path.exists(executable) or shutil.which(executable)):
-        pytest.skip(f"no Chromium at {executable}: browser tests skipped (apt-get install chromium)")
+        pytest.skip(
+            f"no Chromium at {executable}: browser tests skipped (apt-get install chromium)"
+        )
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # between page actions are still synchronous and safe.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,8 +40,14 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -47,8 +55,9 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     yield page
     context.close()
-
