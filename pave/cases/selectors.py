@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from pave.accounts.models import User
 from pave.accounts.roles import CaseScope
-from pave.cases.models import Case, CaseNote, Person, PersonNameToken
+from pave.cases import workflow
+from pave.cases.models import (
+    Case,
+    CaseNote,
+    CaseTransition,
+    Person,
+    PersonNameToken,
+    TransitionAction,
+)
+from pave.core import codelists
 from pave.core.crypto import keyring
 from pave.core.normalise import normalise_identifier, normalise_phone, search_tokens
 
@@ -86,13 +100,25 @@ def person_ids_matching(*, text: str) -> set[int]:
     return ids
 
 
+def reference_prefix(prefix: str) -> Q:
+    """References starting with `prefix`, as an index range scan on every database.
+
+    SQLite's LIKE is case-insensitive and cannot use the index; references are upper-case
+    ASCII, so a half-open range in binary order is the same set. PostgreSQL's LIKE uses the
+    pattern-ops index Django creates for the unique column.
+    """
+    if connection.vendor == "sqlite":
+        return Q(reference__gte=prefix, reference__lt=prefix + "\U0010ffff")
+    return Q(reference__startswith=prefix)
+
+
 def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     cases = case_queryset_for_user(user=user).select_related("person", "assigned_to")
     if filters.search.strip():
         text = filters.search.strip()
         match = Q(person_id__in=person_ids_matching(text=text))
         if _REFERENCE_LIKE.match(text):
-            match |= Q(reference__startswith=text.upper())
+            match |= reference_prefix(text.upper())
         cases = cases.filter(match)
     if filters.stage:
         cases = cases.filter(stage=filters.stage)
@@ -117,3 +143,138 @@ def assignable_users(*, organisation_id: int) -> QuerySet[User]:
         is_active=True,
         role__in=[Role.CASE_WORKER, Role.CASE_MANAGER, Role.SCREENING_OFFICER],
     ).order_by("username")
+
+
+# --- workflow and timeline -------------------------------------------------------------------
+
+
+def case_pending_closure(*, case: Case) -> workflow.Pending | None:
+    """The closure request a case in `closure_requested` waits on (None in other stages)."""
+    if case.stage != workflow.CLOSURE_REQUESTED:
+        return None
+    request = (
+        CaseTransition.objects.filter(case_id=case.pk, action=TransitionAction.REQUEST_CLOSURE)
+        .order_by("-at", "-id")
+        .values("from_stage", "requested_stage", "actor_id")
+        .first()
+    )
+    if request is None:  # only if someone set the stage by hand: closing stays possible
+        return workflow.Pending(workflow.ASSISTANCE, workflow.CLOSED, None)
+    return workflow.Pending(request["from_stage"], request["requested_stage"], request["actor_id"])
+
+
+def case_closure_request(*, case: Case) -> CaseTransition | None:
+    """The pending closure request's transition, with who asked (for the case page)."""
+    if case.stage != workflow.CLOSURE_REQUESTED:
+        return None
+    return (
+        CaseTransition.objects.filter(case_id=case.pk, action=TransitionAction.REQUEST_CLOSURE)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing that happened to a case, as the timeline shows it.
+
+    `day` is when it happened (the date of a service, a visit…, or the local date of a
+    step); entries of the same day keep the order in which they were recorded (`at`).
+    `title` and `detail` hold no personal data; `text` is what someone wrote about the person.
+    """
+
+    day: datetime.date
+    at: datetime.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    text: str = ""
+    actor: str = ""
+    url: str = ""
+    object_id: int | None = None
+
+    @property
+    def sort_key(self) -> tuple[datetime.date, datetime.datetime, int]:
+        return (self.day, self.at, self.object_id or 0)
+
+
+# A source yields the entries of one kind for one case in a bounded number of queries.
+TimelineSource = Callable[[Case], Iterable[TimelineEntry]]
+_TIMELINE_SOURCES: dict[str, tuple[TimelineSource, tuple[str, ...]]] = {}
+
+
+def register_timeline_source(
+    name: str, source: TimelineSource, *, fields: Iterable[str] = ()
+) -> None:
+    """Let another app add its records to case timelines (call from AppConfig.ready).
+
+    `fields` names the personal-data fields the source shows, for the audit of the read.
+    """
+    _TIMELINE_SOURCES[name] = (source, tuple(fields))
+
+
+def timeline_fields() -> list[str]:
+    """Names of the personal-data fields a timeline shows (for the audit log)."""
+    names = {"transition.reason", "note.body"}
+    for _source, fields in _TIMELINE_SOURCES.values():
+        names.update(fields)
+    return sorted(names)
+
+
+def _username(user: User | None) -> str:
+    return user.username if user else ""
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def _case_entries(case: Case) -> Iterator[TimelineEntry]:
+    created_by = User.objects.filter(pk=case.created_by_id).first() if case.created_by_id else None
+    yield TimelineEntry(
+        day=_local_day(case.created_at),
+        at=case.created_at,
+        kind="case",
+        title=gettext("Case opened"),
+        detail=gettext("Identified on %(date)s") % {"date": case.identification_date.isoformat()},
+        actor=_username(created_by),
+        object_id=case.pk,
+    )
+    stages = dict(codelists.CaseStage.choices)
+    steps = CaseTransition.objects.filter(case_id=case.pk).select_related("actor")
+    for step in steps.order_by("at", "id"):
+        yield TimelineEntry(
+            day=_local_day(step.at),
+            at=step.at,
+            kind="transition",
+            title=str(step.get_action_display()),
+            detail=f"{stages.get(step.from_stage, step.from_stage)} → "
+            f"{stages.get(step.to_stage, step.to_stage)}",
+            text=step.reason,
+            actor=_username(step.actor),
+            object_id=step.pk,
+        )
+    for note in case_notes(case=case):
+        yield TimelineEntry(
+            day=_local_day(note.created_at),
+            at=note.created_at,
+            kind="note",
+            title=gettext("Note"),
+            text=note.body,
+            actor=_username(note.author),
+            object_id=note.pk,
+        )
+
+
+def case_timeline(*, case: Case) -> list[TimelineEntry]:
+    """Everything that happened to a case, oldest first: its opening, stage changes with
+    their reasons, notes, and what other apps register (services, plans, visits…).
+
+    The caller has already scoped `case` to the user. One query per kind of record, however
+    many records there are.
+    """
+    entries = list(_case_entries(case))
+    for source, _fields in _TIMELINE_SOURCES.values():
+        entries.extend(source(case))
+    return sorted(entries, key=lambda entry: entry.sort_key)

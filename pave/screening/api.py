@@ -2,6 +2,11 @@
 
 `POST /assess` is the pure scoring contract shared with `pave screen` (nothing is stored);
 the other endpoints record and read screening interviews, places and visits.
+
+Languages: `GET /instruments` gives titles and labels in `?lang=` or else the request's active
+language (English where the instrument file has no translation); `POST /assess` gives
+`outcome_label` in English, as `pave screen` does, unless `?lang=` is given. Codes and stored
+assessments are never translated.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -31,6 +37,12 @@ router = Router(tags=["screening"])
 
 # A batch larger than this is refused: it would hold a worker for too long.
 MAX_BATCH = 1000
+# A language tag such as "ar" or "ar-LB" (BCP 47 allows 35 characters).
+LANG_QUERY = Query(
+    "",
+    max_length=35,
+    description="language tag (e.g. ar, fr, ar-LB); unknown or untranslated: English",
+)
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut,
     401: ErrorOut,
@@ -52,8 +64,10 @@ def _bad_request(message: str, key: object = None) -> HttpResponse:
     )
 
 
-def assess_body(registry: InstrumentRegistry, body: bytes) -> Any:
-    """Parse and assess a request body; raises ScreeningRequestError (the 400 contract)."""
+def assess_body(registry: InstrumentRegistry, body: bytes, lang: str | None = None) -> Any:
+    """Parse and assess a request body; raises ScreeningRequestError (the 400 contract).
+
+    ``outcome_label`` is English unless ``lang`` is given."""
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -62,7 +76,7 @@ def assess_body(registry: InstrumentRegistry, body: bytes) -> Any:
         raise ScreeningRequestError(
             f"a batch holds at most {MAX_BATCH} requests, got {len(payload)}"
         )
-    return assess_batch(registry, payload)
+    return assess_batch(registry, payload, lang)
 
 
 @router.post(
@@ -86,12 +100,14 @@ def assess_body(registry: InstrumentRegistry, body: bytes) -> Any:
         }
     },
 )
-def assess(request: AuthedHttpRequest) -> Any:
+def assess(request: AuthedHttpRequest, lang: str = LANG_QUERY) -> Any:
     """Assess one screening request, or a batch in the same order. Nothing is stored.
 
-    A wrong request gives 400 with the one-line message of `pave screen` naming the key."""
+    A wrong request gives 400 with the one-line message of `pave screen` naming the key.
+    `outcome_label` is English (as from `pave screen`) unless `lang` names a language the
+    instrument translates its outcomes to; the codes are the same in every language."""
     try:
-        return assess_body(selectors.instrument_registry(), request.body)
+        return assess_body(selectors.instrument_registry(), request.body, lang or None)
     except ScreeningRequestError as exc:
         return _bad_request(exc.message, exc.key)
     except RequestDataTooBig:
@@ -127,34 +143,46 @@ class InstrumentOut(Schema):
     outcomes: list[OutcomeOut]
 
 
-def instrument_out(instrument: Instrument, latest: bool) -> dict[str, Any]:
+def instrument_out(instrument: Instrument, latest: bool, lang: str | None = None) -> dict[str, Any]:
+    """The instrument with its texts in ``lang`` (a language tag), English where untranslated."""
     base = instrument.derived_from
     return {
         "code": instrument.code,
         "version": instrument.version,
         "latest": latest,
-        "title": instrument.title,
+        "title": instrument.title_in(lang),
         "dimension_rule": instrument.dimension_rule,
         "derived_from": f"{base[0]} v{base[1]}" if base else None,
         "dimensions": [
             {
                 "code": d.code,
-                "title": d.title,
+                "title": d.title_in(lang),
                 "indicators": [
-                    {"code": i.code, "strength": i.strength, "label": i.label} for i in d.indicators
+                    {"code": i.code, "strength": i.strength, "label": i.label_in(lang)}
+                    for i in d.indicators
                 ],
             }
             for d in instrument.dimensions
         ],
         "outcomes": [
-            {"code": o.code, "label": o.label, "when": str(o.when)} for o in instrument.outcomes
+            {"code": o.code, "label": o.label_in(lang), "when": str(o.when)}
+            for o in instrument.outcomes
         ],
     }
 
 
 @router.get("/instruments", response={200: list[InstrumentOut], **ERRORS})
-def list_instruments(request: AuthedHttpRequest, code: str = "", latest_only: bool = False) -> Any:
-    """Every instrument version (or one code's), with dimensions and labelled indicators."""
+def list_instruments(
+    request: AuthedHttpRequest,
+    code: str = "",
+    latest_only: bool = False,
+    lang: str = LANG_QUERY,
+) -> Any:
+    """Every instrument version (or one code's), with dimensions and labelled indicators.
+
+    Titles and labels are in `lang`, else in the request's language (Accept-Language, the
+    language cookie), falling back to English where the instrument has no translation."""
+    lang = lang or get_language()
     registry = selectors.instrument_registry()
     out = []
     for instrument in registry:
@@ -162,7 +190,7 @@ def list_instruments(request: AuthedHttpRequest, code: str = "", latest_only: bo
             continue
         latest = instrument.version == max(registry.versions(instrument.code))
         if latest or not latest_only:
-            out.append(instrument_out(instrument, latest))
+            out.append(instrument_out(instrument, latest, lang))
     return out
 
 

@@ -6,6 +6,10 @@ ordered list of outcomes whose ``when`` is a small boolean expression over dimen
 The spec is ``screening-instruments.yaml`` (see docs/screening.md); the shipped copies live in
 ``instruments/`` next to this module.
 
+Titles and labels are English; an instrument may carry translations of them next to the English
+text (``titles`` / ``labels``: ISO 639-1 code -> text). They are display data only: assessing
+never reads them, and ``title_in`` / ``label_in`` pick one, falling back to English.
+
 This module has no Django imports so that it can be tested and benchmarked alone; the CLI
 (``pave screen``) and the API (``POST /api/v1/screening/assess``) call :func:`assess_batch`.
 """
@@ -35,6 +39,19 @@ MAX_EXPRESSION_DEPTH = 64
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _STRENGTH_INDEX = {name: i for i, name in enumerate(STRENGTHS)}
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The language of every ``title`` and ``label``; translations are keyed by other codes.
+SOURCE_LANGUAGE = "en"
+# ISO 639-1: the codes a translation may be keyed by (two letters; ``bh`` is deprecated).
+ISO_639_1 = frozenset(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+    da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu
+    hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb
+    lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om
+    or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
+    ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+    """.split()
+)
 
 
 # --------------------------------------------------------------------------- errors
@@ -310,15 +327,73 @@ DIMENSION_RULES: Mapping[str, DimensionRule] = MappingProxyType(
 )
 
 
+# --------------------------------------------------------------------------- translations
+
+Translations = Mapping[str, str]
+NO_TRANSLATIONS: Translations = MappingProxyType({})
+
+
+def _no_translations() -> Translations:
+    return NO_TRANSLATIONS
+
+
+def language_of(tag: str | None) -> str:
+    """The primary language of a language tag, lower case: ``"ar-LB"`` and ``"ar_LB"`` give
+    ``"ar"``; None or ``""`` give ``""`` (which every lookup reads as English)."""
+    if not tag:
+        return ""
+    return tag.replace("_", "-", 1).partition("-")[0].lower()
+
+
+def translated(text: str, translations: Translations, lang: str | None) -> str:
+    """``translations``' text for ``lang`` (a language tag), else the English ``text``."""
+    if not lang or not translations:
+        return text
+    return translations.get(language_of(lang), text)
+
+
+def _check_translations(where: str, key: str, english_key: str, translations: object) -> None:
+    """``translations`` maps ISO 639-1 codes other than ``en`` to non-empty texts."""
+    if not isinstance(translations, Mapping):
+        raise InstrumentError(f"{where}: {key!r} must map language codes to texts")
+    for lang, text in translations.items():
+        if isinstance(lang, bool):
+            raise InstrumentError(
+                f"{where}: {key!r} has the language code {lang!r}: quote the code"
+                " (YAML reads an unquoted no, yes, on or off as true or false)"
+            )
+        if not isinstance(lang, str) or lang not in ISO_639_1:
+            raise InstrumentError(
+                f"{where}: {key!r} has unknown language code {lang!r}"
+                " (use a lower-case two-letter ISO 639-1 code such as 'ar' or 'fr')"
+            )
+        if lang == SOURCE_LANGUAGE:
+            raise InstrumentError(
+                f"{where}: {key!r} must not hold {lang!r}: the English text is {english_key!r}"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise InstrumentError(
+                f"{where}: {key!r} text for {lang!r} must be a non-empty string, got {text!r}"
+            )
+
+
 # --------------------------------------------------------------------------- instruments
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """``labels`` holds the label's translations (ISO 639-1 code -> text); display only, so
+    not part of equality."""
+
     code: str
     strength: str
     label: str
     dimension: str
+    labels: Translations = field(default_factory=_no_translations, compare=False)
+
+    def label_in(self, lang: str | None) -> str:
+        """The label in ``lang`` (a language tag such as ``"ar"`` or ``"ar-LB"``), else English."""
+        return translated(self.label, self.labels, lang)
 
 
 @dataclass(frozen=True)
@@ -326,6 +401,11 @@ class Dimension:
     code: str
     title: str
     indicators: tuple[Indicator, ...]
+    titles: Translations = field(default_factory=_no_translations, compare=False)
+
+    def title_in(self, lang: str | None) -> str:
+        """The title in ``lang`` (a language tag), else English."""
+        return translated(self.title, self.titles, lang)
 
 
 @dataclass(frozen=True)
@@ -333,6 +413,11 @@ class Outcome:
     code: str
     when: Expression
     label: str
+    labels: Translations = field(default_factory=_no_translations, compare=False)
+
+    def label_in(self, lang: str | None) -> str:
+        """The label in ``lang`` (a language tag), else English."""
+        return translated(self.label, self.labels, lang)
 
 
 @dataclass(frozen=True)
@@ -351,6 +436,7 @@ class Instrument:
     outcomes: tuple[Outcome, ...]
     derived_from: tuple[str, int] | None = None
     source: str | None = field(default=None, compare=False)
+    titles: Translations = field(default_factory=_no_translations, compare=False)
     indicators: Mapping[str, Indicator] = field(init=False, repr=False, compare=False)
     # code -> (position in instrument order, slot = 3 * dimension index + strength index)
     _index: Mapping[str, tuple[int, int]] = field(init=False, repr=False, compare=False)
@@ -380,6 +466,40 @@ class Instrument:
     def label(self) -> str:
         """``code vN``, as used in messages."""
         return f"{self.code} v{self.version}"
+
+    def title_in(self, lang: str | None) -> str:
+        """The title in ``lang`` (a language tag such as ``"fr"`` or ``"fr-CA"``), else English."""
+        return translated(self.title, self.titles, lang)
+
+    def outcome(self, code: str) -> Outcome | None:
+        """The outcome with ``code``, or None."""
+        return next((o for o in self.outcomes if o.code == code), None)
+
+    def languages(self) -> frozenset[str]:
+        """Every language some title or label of the instrument is translated to."""
+        found = set(self.titles)
+        for dimension in self.dimensions:
+            found.update(dimension.titles)
+            for indicator in dimension.indicators:
+                found.update(indicator.labels)
+        for outcome in self.outcomes:
+            found.update(outcome.labels)
+        return frozenset(found)
+
+    def untranslated(self, lang: str) -> tuple[str, ...]:
+        """What has no translation to ``lang`` (a language tag): ``"title"``, ``"dimension
+        CODE"``, ``"indicator CODE"`` and ``"outcome CODE"``, in instrument order; empty for
+        English."""
+        lang = language_of(lang)
+        if lang == SOURCE_LANGUAGE:
+            return ()
+        missing = [] if lang in self.titles else ["title"]
+        for dimension in self.dimensions:
+            if lang not in dimension.titles:
+                missing.append(f"dimension {dimension.code}")
+            missing += [f"indicator {i.code}" for i in dimension.indicators if lang not in i.labels]
+        missing += [f"outcome {o.code}" for o in self.outcomes if lang not in o.labels]
+        return tuple(missing)
 
     def indicator(self, code: str) -> Indicator:
         """The indicator with ``code``; raises UnknownIndicator if there is none."""
@@ -411,6 +531,7 @@ def _check_header(instrument: Instrument) -> None:
         raise InstrumentError(f"{instrument.code}: 'version' must be a positive integer")
     if not isinstance(instrument.title, str) or not instrument.title.strip():
         raise InstrumentError(f"{instrument.label}: 'title' must be a non-empty string")
+    _check_translations(instrument.label, "titles", "title", instrument.titles)
     if instrument.dimension_rule not in DIMENSION_RULES:
         known = ", ".join(DIMENSION_RULES)
         raise InstrumentError(
@@ -435,6 +556,7 @@ def _check_dimensions(instrument: Instrument) -> None:
         if code in seen_dimensions:
             raise InstrumentError(f"{where}: duplicate dimension code {code!r}")
         seen_dimensions.add(code)
+        _check_translations(f"{where}: dimension {code!r}", "titles", "title", dimension.titles)
         if not dimension.indicators:
             raise InstrumentError(f"{where}: dimension {code!r} has no indicators")
         for indicator in dimension.indicators:
@@ -460,6 +582,7 @@ def _check_indicator(
         raise InstrumentError(f"{where}: indicator {code!r} is not marked as in {dimension.code!r}")
     if not isinstance(indicator.label, str):
         raise InstrumentError(f"{where}: indicator {code!r} needs a text label")
+    _check_translations(f"{where}: indicator {code!r}", "labels", "label", indicator.labels)
 
 
 def _check_outcomes(instrument: Instrument, dimension_codes: set[str]) -> None:
@@ -473,6 +596,7 @@ def _check_outcomes(instrument: Instrument, dimension_codes: set[str]) -> None:
         if outcome.code in seen:
             raise InstrumentError(f"{where}: duplicate outcome code {outcome.code!r}")
         seen.add(outcome.code)
+        _check_translations(f"{where}: outcome {outcome.code!r}", "labels", "label", outcome.labels)
         unknown = sorted(outcome.when.names() - dimension_codes - set(PREDICATES))
         if unknown:
             raise InstrumentError(
@@ -547,22 +671,40 @@ def _check_keys(raw: object, allowed: Collection[str], where: str) -> Mapping[st
     return raw
 
 
+def _translations(raw: Mapping[str, Any], key: str, where: str) -> Translations:
+    """The optional ``key`` (``titles`` or ``labels``) of ``raw``, read only; its codes and
+    texts are checked with the rest of the instrument."""
+    if key not in raw:
+        return NO_TRANSLATIONS
+    value = raw[key]
+    if not isinstance(value, dict):
+        raise InstrumentError(f"{where}: {key!r} must map language codes to texts, got {value!r}")
+    return MappingProxyType(dict(value))
+
+
 def _parse_dimension(raw: object, where: str) -> Dimension:
-    raw = _check_keys(raw, ("code", "title", "indicators"), f"{where}: dimension")
+    raw = _check_keys(raw, ("code", "title", "titles", "indicators"), f"{where}: dimension")
     code = _require(raw, "code", str, f"{where}: dimension")
     where = f"{where}: dimension {code!r}"
     indicators = []
     for item in _require(raw, "indicators", list, where):
-        item = _check_keys(item, ("code", "strength", "label"), f"{where}: indicator")
+        item = _check_keys(item, ("code", "strength", "label", "labels"), f"{where}: indicator")
+        indicator_code = _require(item, "code", str, f"{where}: indicator")
         indicators.append(
             Indicator(
-                code=_require(item, "code", str, f"{where}: indicator"),
+                code=indicator_code,
                 strength=_require(item, "strength", str, f"{where}: indicator"),
                 label=_require(item, "label", str, f"{where}: indicator"),
                 dimension=code,
+                labels=_translations(item, "labels", f"{where}: indicator {indicator_code!r}"),
             )
         )
-    return Dimension(code, _require(raw, "title", str, where), tuple(indicators))
+    return Dimension(
+        code,
+        _require(raw, "title", str, where),
+        tuple(indicators),
+        _translations(raw, "titles", where),
+    )
 
 
 def _parse_outcomes(
@@ -573,13 +715,15 @@ def _parse_outcomes(
     names = [d.code for d in dimensions]
     outcomes = []
     for item in raw:
-        item = _check_keys(item, ("code", "when", "label"), f"{where}: outcome")
+        item = _check_keys(item, ("code", "when", "label", "labels"), f"{where}: outcome")
         code = _require(item, "code", str, f"{where}: outcome")
         try:
             when = parse_expression(_require(item, "when", str, f"{where}: outcome"), names)
         except ExpressionError as error:
             raise InstrumentError(f"{where}: outcome {code!r}: {error}") from None
-        outcomes.append(Outcome(code, when, _require(item, "label", str, f"{where}: outcome")))
+        label = _require(item, "label", str, f"{where}: outcome")
+        labels = _translations(item, "labels", f"{where}: outcome {code!r}")
+        outcomes.append(Outcome(code, when, label, labels))
     return tuple(outcomes)
 
 
@@ -597,7 +741,8 @@ def derive_dimensions(
     base: Instrument, changes: Mapping[str, Any], where: str
 ) -> tuple[Dimension, ...]:
     """Apply a ``child`` section to ``base``: drop ``remove``, make ``promote_to_strong`` strong,
-    then turn every remaining weak indicator into ``weak_becomes`` (when given)."""
+    then turn every remaining weak indicator into ``weak_becomes`` (when given). Titles, labels
+    and their translations are the base's."""
     changes = _check_keys(changes, ("promote_to_strong", "weak_becomes", "remove"), where)
     promote = set(_code_list(changes, "promote_to_strong", where))
     remove = set(_code_list(changes, "remove", where))
@@ -616,16 +761,23 @@ def derive_dimensions(
                 continue
             strength = "strong" if indicator.code in promote else indicator.strength
             strength = weak_becomes if strength == "weak" else strength
-            indicators.append(Indicator(indicator.code, strength, indicator.label, dimension.code))
-        dimensions.append(Dimension(dimension.code, dimension.title, tuple(indicators)))
+            indicators.append(
+                Indicator(
+                    indicator.code, strength, indicator.label, dimension.code, indicator.labels
+                )
+            )
+        dimensions.append(
+            Dimension(dimension.code, dimension.title, tuple(indicators), dimension.titles)
+        )
     return tuple(dimensions)
 
 
-_BASE_KEYS = ("code", "version", "title", "dimension_rule", "dimensions", "outcomes")
+_BASE_KEYS = ("code", "version", "title", "titles", "dimension_rule", "dimensions", "outcomes")
 _DERIVED_KEYS = (
     "code",
     "version",
     "title",
+    "titles",
     "derived_from",
     "derived_from_version",
     "dimension_rule",
@@ -685,6 +837,7 @@ def build_instrument(
             outcomes=outcomes,
             derived_from=(base.code, base.version) if derived and base else None,
             source=source,
+            titles=_translations(raw, "titles", where),
         )
     except InstrumentError as error:
         raise InstrumentError(f"{source}: {error}" if source else str(error)) from None
@@ -927,8 +1080,11 @@ class Assessment:
             )
         return tuple(results)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready result of the request contract (dimensions in instrument order)."""
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """The JSON-ready result of the request contract (dimensions in instrument order).
+
+        ``outcome_label`` is English unless ``lang`` (a language tag) names a language the
+        outcome is translated to; codes are never translated."""
         counts = self._counts
         grouped = self._observed_by_dimension()
         dimensions = {
@@ -945,7 +1101,7 @@ class Assessment:
             "instrument": self.instrument.code,
             "version": self.instrument.version,
             "outcome": self.outcome.code,
-            "outcome_label": self.outcome.label,
+            "outcome_label": self.outcome.label_in(lang) if lang else self.outcome.label,
             "dimensions": dimensions,
             "unanswered": list(self.unanswered),
         }
@@ -1042,10 +1198,13 @@ def _json_type(value: object) -> str:
     )
 
 
-def assess_request(registry: InstrumentRegistry, request: object) -> dict[str, Any]:
+def assess_request(
+    registry: InstrumentRegistry, request: object, lang: str | None = None
+) -> dict[str, Any]:
     """Assess one request ``{"instrument": CODE, "version": N?, "answers": {CODE: bool|null}}``.
 
-    Raises ScreeningRequestError with a one-line message naming the offending key.
+    Raises ScreeningRequestError with a one-line message naming the offending key. The
+    result's ``outcome_label`` is English unless ``lang`` is given (see Assessment.to_dict).
     """
     if not isinstance(request, dict):
         raise ScreeningRequestError(f"request must be a JSON object, got {_json_type(request)}")
@@ -1076,21 +1235,22 @@ def assess_request(registry: InstrumentRegistry, request: object) -> dict[str, A
         key = "instrument" if code not in registry else "version"
         raise ScreeningRequestError(str(error), key) from None
     try:
-        return assess(instrument, answers).to_dict()
+        return assess(instrument, answers).to_dict(lang)
     except AnswerError as error:
         raise ScreeningRequestError(str(error), error.code) from None
 
 
 def assess_batch(
-    registry: InstrumentRegistry, payload: object
+    registry: InstrumentRegistry, payload: object, lang: str | None = None
 ) -> dict[str, Any] | list[dict[str, Any]]:
     """Assess one request (a dict) or a batch (a list of them, answered in the same order).
 
     A batch is all or nothing: the first bad request raises ScreeningRequestError, its message
-    prefixed with the request's 0-based index.
+    prefixed with the request's 0-based index. ``outcome_label`` is English unless ``lang``
+    is given.
     """
     if isinstance(payload, dict):
-        return assess_request(registry, payload)
+        return assess_request(registry, payload, lang)
     if not isinstance(payload, list):
         raise ScreeningRequestError(
             f"request must be a JSON object or an array of objects, got {_json_type(payload)}"
@@ -1098,7 +1258,7 @@ def assess_batch(
     results = []
     for i, request in enumerate(payload):
         try:
-            results.append(assess_request(registry, request))
+            results.append(assess_request(registry, request, lang))
         except ScreeningRequestError as error:
             raise ScreeningRequestError(f"at index {i}: {error.message}", error.key) from None
     return results

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -144,9 +144,10 @@ class InterviewForm(_Form):
         super().__init__(*args, **kwargs)
         registry = selectors.instrument_registry()
         latest = [registry.latest(code) for code in sorted({i.code for i in registry})]
+        lang = get_language()
         cast(forms.ChoiceField, self.fields["instrument"]).choices = [
             ("", _("Choose…")),
-            *((i.code, f"{i.title} (v{i.version})") for i in latest),
+            *((i.code, f"{i.title_in(lang)} (v{i.version})") for i in latest),
         ]
         self.fields["visit"].queryset = selectors.visit_queryset_for_user(  # type: ignore[attr-defined]
             user=user
@@ -237,8 +238,8 @@ class SubjectForm(_Form):
 
 class AnswersForm(_Form):
     """Step 2, the questions: one yes / no / not asked group per indicator, grouped by
-    dimension. Indicator labels come from the instrument file (English); they pass through
-    gettext so that a translation catalogue can supply them later."""
+    dimension. Titles and labels come from the instrument file, in the active language when
+    the file translates them, else in English."""
 
     flag_for_follow_up = forms.BooleanField(
         label=_("Flag for follow-up even if the screening finds no indication"),
@@ -248,11 +249,12 @@ class AnswersForm(_Form):
     def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
+        self.lang = get_language()
         choices = [(YES, _("Yes")), (NO, _("No")), (NOT_ASKED, _("Not asked"))]
         for dimension in instrument.dimensions:
             for indicator in dimension.indicators:
                 self.fields[self.field_name(indicator.code)] = forms.ChoiceField(
-                    label=gettext(indicator.label),
+                    label=indicator.label_in(self.lang),
                     choices=choices,
                     required=False,
                     initial=NOT_ASKED,
@@ -268,7 +270,7 @@ class AnswersForm(_Form):
 
     def dimensions(self) -> list[tuple[Dimension, str, list[forms.BoundField]]]:
         return [
-            (d, gettext(d.title), [self[self.field_name(i.code)] for i in d.indicators])
+            (d, d.title_in(self.lang), [self[self.field_name(i.code)] for i in d.indicators])
             for d in self.instrument.dimensions
         ]
 
@@ -294,9 +296,10 @@ class ScreeningFilterForm(_Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         outcomes: dict[str, str] = {}
+        lang = get_language()
         for instrument in selectors.instrument_registry():
             for outcome in instrument.outcomes:
-                outcomes.setdefault(outcome.code, gettext(outcome.label))
+                outcomes.setdefault(outcome.code, outcome.label_in(lang))
         cast(forms.ChoiceField, self.fields["outcome"]).choices = [
             ("", _("Any")),
             *sorted(outcomes.items()),

@@ -1,9 +1,15 @@
 """Screening pages: the two-step interview form, the outcome with its reasons, the officer's
-list, opening a case, places and detention-centre visits. Thin: forms parse, services write."""
+list, opening a case, places and detention-centre visits. Thin: forms parse, services write.
+
+Instrument titles and labels are shown in the active language, from the translations in the
+instrument file (English when it has none). A screening's stored assessment keeps its English
+texts and codes; the page looks the codes up in the instrument version used.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -13,14 +19,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from pave.accounts.roles import CASE_CREATORS
 from pave.core.http import AuthedHttpRequest
 from pave.screening import selectors, services
-from pave.screening.engine import Instrument, UnknownInstrument
+from pave.screening.engine import (
+    NO_TRANSLATIONS,
+    Instrument,
+    UnknownInstrument,
+    translated,
+)
 from pave.screening.forms import (
     AnswersForm,
     InterviewForm,
@@ -46,6 +57,31 @@ REASONS = {
     "at least one indicator": _("at least one indicator"),
 }
 STRENGTHS = {"strong": _("strong"), "medium": _("medium"), "weak": _("weak")}
+
+
+def _instrument_used(screening: Screening) -> Instrument | None:
+    """The instrument version the screening used, or None if it is no longer loaded."""
+    try:
+        return selectors.instrument_registry().get(
+            screening.instrument_code, screening.instrument_version
+        )
+    except UnknownInstrument:
+        return None
+
+
+def outcome_label(screening: Screening, lang: str | None = None) -> str:
+    """The screening's outcome in ``lang`` (default: the active language): the instrument's
+    translation, else the English label stored with the assessment, else the code."""
+    stored = (screening.assessment or {}).get("outcome_label") or screening.outcome
+    instrument = _instrument_used(screening)
+    outcome = instrument.outcome(screening.outcome) if instrument else None
+    labels = outcome.labels if outcome else NO_TRANSLATIONS
+    return translated(stored, labels, get_language() if lang is None else lang)
+
+
+def _with_outcome_labels(screenings: Iterable[Screening]) -> list[tuple[Screening, str]]:
+    """(screening, its outcome in the active language; "" for a refusal), for the lists."""
+    return [(s, "" if s.refused else outcome_label(s)) for s in screenings]
 
 
 def _require_access(request: AuthedHttpRequest) -> None:
@@ -82,7 +118,7 @@ def screening_list_view(request: AuthedHttpRequest) -> HttpResponse:
         "screening/screening_list.html",
         {
             "form": form,
-            "rows": rows,
+            "rows": _with_outcome_labels(rows),
             "total": total,
             "page_number": page_number,
             "pages": max(1, math.ceil(total / PAGE_SIZE)),
@@ -164,7 +200,7 @@ def _step_two(
             "step": 2,
             "form": interview,
             "instrument": instrument,
-            "instrument_title": gettext(instrument.title),
+            "instrument_title": instrument.title_in(get_language()),
             "subject_form": subject,
             "answers_form": answers,
             "errors": errors or [],
@@ -232,23 +268,20 @@ def _show_errors(
 # --- one screening ---------------------------------------------------------------------------
 
 
-def _answer_rows(screening: Screening) -> list[dict[str, Any]]:
+def _answer_rows(instrument: Instrument | None, screening: Screening) -> list[dict[str, Any]]:
     """The answers grouped by dimension, with labels from the instrument version used."""
-    try:
-        instrument = selectors.instrument_registry().get(
-            screening.instrument_code, screening.instrument_version
-        )
-    except UnknownInstrument:
+    if instrument is None:
         return []
+    lang = get_language()
     shown = {True: _("Yes"), False: _("No"), None: _("Not asked")}
     answers = screening.answers or {}
     return [
         {
-            "title": gettext(dimension.title),
+            "title": dimension.title_in(lang),
             "rows": [
                 {
                     "code": i.code,
-                    "label": gettext(i.label),
+                    "label": i.label_in(lang),
                     "strength": STRENGTHS[i.strength],
                     "answer": shown[answers[i.code]],
                     "observed": answers[i.code] is True,
@@ -261,23 +294,35 @@ def _answer_rows(screening: Screening) -> list[dict[str, Any]]:
     ]
 
 
-def _why(screening: Screening) -> list[dict[str, Any]]:
-    """Per dimension with an observed indicator: positive or not, why, and which indicators."""
+def _why(instrument: Instrument | None, screening: Screening) -> list[dict[str, Any]]:
+    """Per dimension with an observed indicator: positive or not, why, and which indicators.
+
+    The stored English texts are shown in the active language when the instrument version
+    used translates them (looked up by code)."""
+    lang = get_language()
+    dimensions = {d.code: d.titles for d in instrument.dimensions} if instrument else {}
+    indicators = instrument.indicators if instrument else {}
+
+    def label(code: str, english: str) -> str:
+        indicator = indicators.get(code)
+        return translated(english, indicator.labels if indicator else NO_TRANSLATIONS, lang)
+
     rows = []
     for item in (screening.assessment or {}).get("why", []):
         if not item["observed"]:
             continue
         reason = item.get("reason")
+        titles = dimensions.get(item["dimension"], NO_TRANSLATIONS)
         rows.append(
             {
-                "title": gettext(item["title"]),
+                "title": translated(item["title"], titles, lang),
                 "code": item["dimension"],
                 "positive": item["positive"],
                 "reason": REASONS.get(reason, reason) if reason else "",
                 "observed": [
                     {
                         "code": o["code"],
-                        "label": gettext(o["label"]),
+                        "label": label(o["code"], o["label"]),
                         "strength": STRENGTHS.get(o["strength"], o["strength"]),
                     }
                     for o in item["observed"]
@@ -300,15 +345,16 @@ def _detail(
         person, case = services.case_data_from_screening(screening)
         open_form = OpenCaseForm(initial=open_case_initial(person, case))
     assessment = screening.assessment or {}
+    instrument = _instrument_used(screening)
     return render(
         request,
         "screening/screening_detail.html",
         {
             "screening": screening,
             "assessment": assessment,
-            "outcome_label": gettext(assessment.get("outcome_label", "")),
-            "why": _why(screening),
-            "answer_groups": _answer_rows(screening),
+            "outcome_label": "" if screening.refused else outcome_label(screening),
+            "why": _why(instrument, screening),
+            "answer_groups": _answer_rows(instrument, screening),
             "unanswered": assessment.get("unanswered", []),
             "open_form": open_form if can_open else None,
             "can_flag": (
@@ -457,8 +503,8 @@ def visit_detail_view(request: AuthedHttpRequest, visit_id: int) -> HttpResponse
         {
             "visit": visit,
             "screenings": screenings,
-            "flagged": [s for s in screenings if s.flagged_for_follow_up],
-            "others": [s for s in screenings if not s.flagged_for_follow_up],
+            "flagged": _with_outcome_labels(s for s in screenings if s.flagged_for_follow_up),
+            "others": _with_outcome_labels(s for s in screenings if not s.flagged_for_follow_up),
             "can_screen": request.user.role in selectors.SCREENERS,
         },
     )
