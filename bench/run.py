@@ -37,6 +37,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_BENCH_DATABASE = "pave_bench"
 TARGET_P95_MS = 100.0
+SLOW_QUERY_MS = 1.0
 BASELINE = "me"
 # name -> (label for the table, what it requests)
 REQUESTS = {
@@ -251,11 +252,13 @@ def measure(*, requests: int, warmup: int, explain: bool, max_seconds: float) ->
     _token, clear = token_create(actor="cli:bench", user=manager, name="bench")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
     queries = query_strings(manager.organisation_id, requests + warmup)
+    load_before = round(os.getloadavg()[0], 1)
     results = {}
     for kind in REQUESTS:
         results[kind] = time_requests(
             client, kind, queries.get(kind), requests, warmup, max_seconds
         )
+    load_after = round(os.getloadavg()[0], 1)
     plans = explain_plans(client, connection, queries) if explain else {}
     from pave.cases.models import Case
 
@@ -264,13 +267,23 @@ def measure(*, requests: int, warmup: int, explain: bool, max_seconds: float) ->
         "plans": plans,
         "cases": Case.objects.count(),
         "db_version": database_version(connection),
+        "load": [load_before, load_after],
     }
 
 
 def analyze_tables(connection: Any) -> None:
-    """Fresh planner statistics after a bulk load, as autovacuum (or an operator) would give."""
+    """Settle the database after a bulk load, as autovacuum and time would.
+
+    Fresh planner statistics, and the load's dirty pages written out: otherwise a checkpoint
+    flushing gigabytes lands in the middle of the measurements.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("CHECKPOINT")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def database_version(connection: Any) -> str:
@@ -465,6 +478,15 @@ def report(
                 f"| {r['p95']:.1f} | {r['p50'] / base['p50']:.1f} | {r['p95'] / base['p95']:.1f} "
                 f"| {matches} |"
             )
+    loads = "; ".join(
+        f"{row['db_version']} at {row['cases']:,}: {row['load'][0]} → {row['load'][1]}"
+        for row in rows
+    )
+    lines += [
+        "",
+        f"Load average (1 min) before → after measuring, on {os.cpu_count()} CPUs "
+        f"(other work on the machine shows here): {loads}.",
+    ]
     lines += ["", *target_lines(rows)]
     if any(row["plans"] for row in rows):
         lines += ["", *plan_lines(rows)]
@@ -493,17 +515,33 @@ def target_lines(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def plan_lines(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Query plans (`--explain`)", ""]
+    lines = [
+        "## Query plans (`--explain`)",
+        "",
+        f"Queries of one request of each kind that took at least {SLOW_QUERY_MS} ms "
+        "(PostgreSQL: EXPLAIN ANALYZE execution time; SQLite: one timed run).",
+        "",
+    ]
     for row in rows:
         for kind, plans in row["plans"].items():
-            lines.append(
+            slow = [p for p in plans if p["ms"] is not None and p["ms"] >= SLOW_QUERY_MS]
+            if not slow:
+                continue
+            lines += [
                 f"<details><summary>{row['db_version']}, {row['cases']:,} cases, "
-                f"{REQUESTS[kind]}</summary>"
-            )
-            lines.append("")
-            for plan in plans:
-                ms = "" if plan["ms"] is None else f" ({plan['ms']:.1f} ms)"
-                lines += ["```sql", plan["sql"], "```", f"Plan{ms}:", "```", plan["plan"], "```"]
+                f"{REQUESTS[kind]}: {len(slow)} of {len(plans)} queries</summary>",
+                "",
+            ]
+            for plan in slow:
+                lines += [
+                    "```sql",
+                    plan["sql"],
+                    "```",
+                    f"Plan ({plan['ms']:.1f} ms):",
+                    "```",
+                    plan["plan"],
+                    "```",
+                ]
             lines += ["</details>", ""]
     return lines
 

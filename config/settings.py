@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pave.core.context_processors.pave",
+                "pave.notifications.context_processors.notifications",
             ],
         },
     }
@@ -134,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "pave.accounts.backends.PaveBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:home"
@@ -198,6 +199,8 @@ PAVE_TRUST_X_FORWARDED_FOR = env_bool("PAVE_TRUST_X_FORWARDED_FOR", False)
 PAVE_PORT = env_int("PAVE_PORT", 8000)
 # Extra screening instruments: every *.yaml file here is loaded in addition to the shipped ones.
 PAVE_INSTRUMENTS_DIR = env_str("PAVE_INSTRUMENTS_DIR")
+# A referral not answered within this many days after it was sent is flagged overdue.
+PAVE_REFERRAL_RESPONSE_DAYS = env_int("PAVE_REFERRAL_RESPONSE_DAYS", 5)
 
 EMAIL_BACKEND = env_str("PAVE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("PAVE_FROM_EMAIL", "pave@localhost")

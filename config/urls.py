@@ -14,5 +14,8 @@ urlpatterns = [
     path("audit/", include("pave.core.urls")),
     path("staff/", admin.site.urls),
     path("screening/", include("pave.screening.urls")),
+    path("assistance/", include("pave.assistance.urls")),
+    path("referrals/", include("pave.referrals.urls")),
+    path("notifications/", include("pave.notifications.urls")),
     path("", include("pave.cases.urls")),
 ]

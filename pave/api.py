@@ -92,3 +92,15 @@ api.add_router("/cases", cases_router)
 from pave.screening.api import router as screening_router  # noqa: E402
 
 api.add_router("/screening", screening_router)
+
+from pave.referrals.api import router as referrals_router  # noqa: E402
+
+api.add_router("/referrals", referrals_router)
+
+from pave.notifications.api import router as notifications_router  # noqa: E402
+
+api.add_router("/notifications", notifications_router)
+
+from pave.assistance.api import router as assistance_router  # noqa: E402
+
+api.add_router("/assistance", assistance_router)

@@ -21,7 +21,7 @@ class PaveUserAdmin(UserAdmin):
     list_display = ["username", "organisation", "role", "is_active", "last_login"]
     list_filter = ["role", "organisation", "is_active"]
     fieldsets = [
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("PAVE", {"fields": ["organisation", "office", "role", "preferred_language"]}),
     ]
 

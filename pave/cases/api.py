@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
-from pave.cases import services
-from pave.cases.models import Case
+from pave.cases import selectors, services, workflow
+from pave.cases.models import Case, CaseTransition
 from pave.cases.selectors import CaseFilters
 from pave.core.http import AuthedHttpRequest
 
@@ -143,7 +143,8 @@ class CaseOut(CaseSummaryOut):
 
 
 class CaseListOut(Schema):
-    count: int
+    count: int = Field(..., description="Matches, exact up to 10,000 (see count_exact)")
+    count_exact: bool = Field(..., description="False when more than `count` cases match")
     limit: int
     offset: int
     results: list[CaseSummaryOut]
@@ -198,10 +199,14 @@ def list_cases(
         assigned_to=assigned_to,
         is_minor=is_minor,
     )
-    page, total = services.case_search(
-        actor=request.user, filters=filters, limit=limit, offset=offset
-    )
-    return {"count": total, "limit": limit, "offset": offset, "results": page}
+    page = services.case_search(actor=request.user, filters=filters, limit=limit, offset=offset)
+    return {
+        "count": page.count,
+        "count_exact": page.count_exact,
+        "limit": limit,
+        "offset": offset,
+        "results": page.cases,
+    }
 
 
 @router.post("", response={201: CaseOut, **ERRORS})
@@ -234,3 +239,179 @@ def update_case(request: AuthedHttpRequest, case_id: int, payload: CasePatchIn) 
         )
     except ValidationError as exc:
         raise _prefixed(exc, set(services.PERSON_FIELDS)) from exc
+
+
+# --- workflow and timeline -------------------------------------------------------------------
+
+
+class StepIn(Schema):
+    reason: str = Field(..., description="Why: stored encrypted, shown on the case's timeline")
+    version: int = Field(..., description="The case version the step is based on")
+
+
+class TransitionIn(StepIn):
+    to_stage: str = Field(..., description="The stage to move to (see GET …/workflow)")
+    outcome: str = Field(
+        workflow.CLOSED,
+        description="Closure requests only: closed, or closed_referred when closed by referral",
+    )
+
+
+class ClosureRequestIn(StepIn):
+    outcome: str = Field(workflow.CLOSED, description="closed or closed_referred")
+
+
+class TransitionOut(Schema):
+    id: int
+    action: str
+    from_stage: str
+    to_stage: str
+    requested_stage: str
+    actor: str | None
+    at: datetime.datetime
+    case_version: int
+
+    @staticmethod
+    def resolve_actor(obj: CaseTransition) -> str | None:
+        return obj.actor.username if obj.actor else None
+
+
+class NextStepOut(Schema):
+    to_stage: str
+    action: str
+
+
+class PendingClosureOut(Schema):
+    requested_by: str | None
+    requested_at: datetime.datetime
+    outcome: str
+    return_stage: str
+
+
+class WorkflowOut(Schema):
+    id: int
+    reference: str
+    version: int
+    stage: str
+    status: str
+    pending_closure: PendingClosureOut | None
+    next_steps: list[NextStepOut] = Field(..., description="The steps the caller may take now")
+
+
+class StepOut(WorkflowOut):
+    transition: TransitionOut
+
+
+def _workflow_out(user: Any, case: Case) -> dict[str, Any]:
+    request = selectors.case_closure_request(case=case)
+    pending = selectors.case_pending_closure(case=case)
+    steps = workflow.steps_for(role=user.role, user_id=user.pk, stage=case.stage, pending=pending)
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "version": case.version,
+        "stage": case.stage,
+        "status": case.status,
+        "pending_closure": None
+        if request is None
+        else {
+            "requested_by": request.actor.username if request.actor else None,
+            "requested_at": request.at,
+            "outcome": request.requested_stage,
+            "return_stage": request.from_stage,
+        },
+        "next_steps": [{"to_stage": s.to_stage, "action": str(s.action)} for s in steps],
+    }
+
+
+def _step_out(request: AuthedHttpRequest, transition: CaseTransition) -> dict[str, Any]:
+    return {**_workflow_out(request.user, transition.case), "transition": transition}
+
+
+@router.get("/{int:case_id}/workflow", response={200: WorkflowOut, **ERRORS})
+def get_workflow(request: AuthedHttpRequest, case_id: int) -> Any:
+    """The case's stage, any closure waiting for approval, and the steps the caller may take."""
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    return _workflow_out(request.user, case)
+
+
+@router.post("/{int:case_id}/transitions", response={200: StepOut, **ERRORS})
+def transition_case(request: AuthedHttpRequest, case_id: int, payload: TransitionIn) -> Any:
+    """Take any step the stage graph allows from the current stage to `to_stage`.
+
+    A step the graph does not allow answers 422 naming the allowed ones; a step the caller's
+    role may not take answers 403 (closing needs a case manager's approval)."""
+    transition = services.case_transition(
+        actor=request.user,
+        case_id=case_id,
+        to_stage=payload.to_stage,
+        reason=payload.reason,
+        version=payload.version,
+        outcome=payload.outcome,
+    )
+    return _step_out(request, transition)
+
+
+@router.post("/{int:case_id}/closure-request", response={200: StepOut, **ERRORS})
+def request_closure(request: AuthedHttpRequest, case_id: int, payload: ClosureRequestIn) -> Any:
+    """Ask for the case to be closed; its organisation's case managers are notified."""
+    transition = services.case_closure_request(
+        actor=request.user,
+        case_id=case_id,
+        reason=payload.reason,
+        version=payload.version,
+        outcome=payload.outcome,
+    )
+    return _step_out(request, transition)
+
+
+@router.post("/{int:case_id}/closure-approve", response={200: StepOut, **ERRORS})
+def approve_closure(request: AuthedHttpRequest, case_id: int, payload: StepIn) -> Any:
+    """Close the case as requested (case managers and administrators; not the requester)."""
+    transition = services.case_closure_approve(
+        actor=request.user, case_id=case_id, reason=payload.reason, version=payload.version
+    )
+    return _step_out(request, transition)
+
+
+@router.post("/{int:case_id}/closure-send-back", response={200: StepOut, **ERRORS})
+def send_back_closure(request: AuthedHttpRequest, case_id: int, payload: StepIn) -> Any:
+    """Refuse the closure: the case returns to the stage it was requested from."""
+    transition = services.case_closure_send_back(
+        actor=request.user, case_id=case_id, reason=payload.reason, version=payload.version
+    )
+    return _step_out(request, transition)
+
+
+@router.post("/{int:case_id}/reopen", response={200: StepOut, **ERRORS})
+def reopen_case(request: AuthedHttpRequest, case_id: int, payload: StepIn) -> Any:
+    """Reopen a closed case (case managers and administrators); it returns to assistance."""
+    transition = services.case_reopen(
+        actor=request.user, case_id=case_id, reason=payload.reason, version=payload.version
+    )
+    return _step_out(request, transition)
+
+
+class TimelineEntryOut(Schema):
+    day: datetime.date
+    at: datetime.datetime
+    kind: str = Field(..., description="case, transition, note, service, plan, follow_up, …")
+    title: str
+    detail: str
+    text: str = Field(..., description="Free text written about the person (personal data)")
+    actor: str
+    object_id: int | None
+
+
+class TimelineOut(Schema):
+    id: int
+    reference: str
+    stage: str
+    entries: list[TimelineEntryOut]
+
+
+@router.get("/{int:case_id}/timeline", response={200: TimelineOut, **ERRORS})
+def case_timeline(request: AuthedHttpRequest, case_id: int) -> Any:
+    """Everything that happened to the case, oldest first. Reading it is recorded."""
+    case, entries = services.case_timeline_read(actor=request.user, case_id=case_id)
+    return {"id": case.pk, "reference": case.reference, "stage": case.stage, "entries": entries}

@@ -7,6 +7,7 @@ identification, citizenship) is kept in clear because no one can be identified f
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -156,3 +157,64 @@ class CaseNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"note {self.pk} on {self.case_id}"
+
+
+class TransitionAction(models.TextChoices):
+    """The kinds of step in the case workflow (pave.cases.workflow.Action)."""
+
+    MOVE = "move", _("Moved")
+    REQUEST_CLOSURE = "request_closure", _("Closure requested")
+    APPROVE_CLOSURE = "approve_closure", _("Closure approved")
+    SEND_BACK = "send_back", _("Closure sent back")
+    REOPEN = "reopen", _("Reopened")
+
+
+class CaseTransition(models.Model):
+    """One step of a case through its stages, with who took it and why (append-only).
+
+    Closure approval needs no table of its own: a case waiting for approval is in the stage
+    `closure_requested`, the request is the transition that put it there (its `from_stage`
+    is where "send back" returns the case, `requested_stage` what approval closes it as),
+    and the decision is the transition that takes it out.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("step"), max_length=20, choices=TransitionAction.choices)
+    from_stage = models.CharField(
+        _("from stage"), max_length=20, choices=codelists.CaseStage.choices
+    )
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=codelists.CaseStage.choices)
+    requested_stage = models.CharField(
+        _("closure requested as"),
+        max_length=20,
+        blank=True,
+        choices=codelists.CaseStage.choices,
+        help_text=_("Closure requests only: what approval will close the case as."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = EncryptedTextField(_("reason"))
+    case_version = models.PositiveIntegerField(_("case version after the step"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_stage=models.F("to_stage")),
+                name="case_transition_changes_stage",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(action="request_closure")
+                    & models.Q(requested_stage__in=["closed", "closed_referred"])
+                )
+                | (~models.Q(action="request_closure") & models.Q(requested_stage="")),
+                name="case_transition_closure_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_stage} → {self.to_stage}"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -88,15 +88,16 @@ def person_ids_matching(*, text: str) -> set[int]:
         exact |= Q(phone_bidx=ring.blind_index(phone, "phone"))
     if exact:
         ids.update(Person.objects.filter(exact).values_list("id", flat=True))
-    digests = {ring.blind_index(token, "name") for token in search_tokens(text)}
+    digests = sorted({ring.blind_index(token, "name") for token in search_tokens(text)})
     if digests:
-        ids.update(
-            PersonNameToken.objects.filter(digest__in=digests)
-            .values("person_id")
-            .annotate(hits=Count("digest", distinct=True))
-            .filter(hits=len(digests))
-            .values_list("person_id", flat=True)
-        )
+        # One index range per typed word, intersected in the database: (person, digest) is
+        # unique, so a person is in every range exactly when all words match one of her names.
+        per_word = [
+            PersonNameToken.objects.filter(digest=digest).values_list("person_id", flat=True)
+            for digest in digests
+        ]
+        matching = per_word[0].intersection(*per_word[1:]) if len(per_word) > 1 else per_word[0]
+        ids.update(matching)
     return ids
 
 
@@ -233,11 +234,12 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 def _case_entries(case: Case) -> Iterator[TimelineEntry]:
     created_by = User.objects.filter(pk=case.created_by_id).first() if case.created_by_id else None
     yield TimelineEntry(
-        day=_local_day(case.created_at),
+        # Placed on the day the person was identified, which may precede its recording.
+        day=case.identification_date,
         at=case.created_at,
         kind="case",
         title=gettext("Case opened"),
-        detail=gettext("Identified on %(date)s") % {"date": case.identification_date.isoformat()},
+        detail=gettext("Recorded on %(date)s") % {"date": _local_day(case.created_at).isoformat()},
         actor=_username(created_by),
         object_id=case.pk,
     )

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from pave.accounts.models import User
-from pave.accounts.roles import CASE_ASSIGNERS, CASE_CREATORS, CASE_EDITORS, CaseScope
-from pave.cases.models import ADULT_AGE, Case, CaseNote, Person, PersonNameToken
-from pave.cases.selectors import CaseFilters, case_get_for_user, case_list
+from pave.accounts.roles import CASE_ASSIGNERS, CASE_CREATORS, CASE_EDITORS, CaseScope, Role
+from pave.cases import selectors, workflow
+from pave.cases.models import ADULT_AGE, Case, CaseNote, CaseTransition, Person, PersonNameToken
+from pave.cases.selectors import CaseFilters, TimelineEntry, case_get_for_user, case_list
 from pave.core import codelists
 from pave.core.audit import audit_record
 from pave.core.crypto import keyring
@@ -92,12 +96,21 @@ class ConflictError(Exception):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def next_reference(*, country: str, year: int) -> str:
-    """Next pseudonymous reference for a country and year, e.g. LB-2014-000123."""
+def next_references(*, country: str, year: int, count: int) -> list[str]:
+    """A block of the next pseudonymous references for a country and year (LB-2014-000123).
+
+    Call inside a transaction: the UPDATE locks the counter row until commit, so concurrent
+    callers (several app servers) get disjoint blocks.
+    """
     name = f"person:{country}:{year}"
-    counter, _created = Counter.objects.select_for_update().get_or_create(name=name)
-    Counter.objects.filter(name=name).update(value=counter.value + 1)
-    return f"{country}-{year}-{counter.value + 1:06d}"
+    Counter.objects.get_or_create(name=name)
+    Counter.objects.filter(name=name).update(value=F("value") + count)
+    last = Counter.objects.get(name=name).value
+    return [f"{country}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+def next_reference(*, country: str, year: int) -> str:
+    return next_references(country=country, year=year, count=1)[0]
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -113,7 +126,7 @@ def derive_is_minor(person: Person, identification_date: datetime.date) -> bool 
     return None
 
 
-def _index_person(person: Person) -> None:
+def index_person(person: Person) -> None:
     ring = keyring()
     person.phone_bidx = ring.blind_index(normalise_phone(person.phone or ""), "phone")
     person.identity_number_bidx = ring.blind_index(
@@ -268,7 +281,7 @@ def case_open(*, actor: User, person: Mapping[str, Any], case: Mapping[str, Any]
         country=str(new_case.country), year=new_case.identification_date.year
     )
     new_person.reference = reference
-    _index_person(new_person)
+    index_person(new_person)
     new_person.save()
     _store_name_tokens(new_person, replace=False)
     new_case.person = new_person
@@ -331,7 +344,7 @@ def case_update(
     if not changed:
         return target
     if any(name.startswith("person.") for name in changed):
-        _index_person(target.person)
+        index_person(target.person)
         target.person.save()
         if {"person.given_name", "person.family_name", "person.other_names"} & set(changed):
             _store_name_tokens(target.person, replace=True)
@@ -368,19 +381,34 @@ def case_read(*, actor: User, case_id: int) -> Case:
     """Fetch a case with its person's data for display, recording the read."""
     case = case_get_for_user(user=actor, case_id=case_id)
     audit_record(
-        actor=actor, action="case.read", obj=case, fields=[*sorted(PERSONAL_FIELDS), "note.body"]
+        actor=actor,
+        action="case.read",
+        obj=case,
+        # transition.reason: the reason of a closure waiting for approval is on the page.
+        fields=[*sorted(PERSONAL_FIELDS), "note.body", "transition.reason"],
     )
     return case
 
 
-def case_search(
-    *, actor: User, filters: CaseFilters, limit: int, offset: int = 0
-) -> tuple[list[Case], int]:
-    """A page of the user's cases and the total; records which cases' data were shown."""
+# Counting every match of a broad query costs a scan of the whole register on every page;
+# past this many, lists say "more than N" and ask for a narrower search.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    count: int
+    count_exact: bool
+
+
+def case_search(*, actor: User, filters: CaseFilters, limit: int, offset: int = 0) -> CasePage:
+    """A page of the user's cases and how many match (exact up to COUNT_CAP); records which
+    cases' data were shown."""
     if actor.case_scope == CaseScope.NONE:
         raise PermissionDenied(_("Your role gives no access to person-level data."))
     cases: QuerySet[Case] = case_list(user=actor, filters=filters)
-    total = cases.count()
+    count = cases.order_by()[: COUNT_CAP + 1].count()
     page = list(cases[offset : offset + limit])
     if page:
         with transaction.atomic():
@@ -391,7 +419,7 @@ def case_search(
                 fields=["person.name"],
                 detail={"filters": filters.used(), "cases": [c.pk for c in page]},
             )
-    return page, total
+    return CasePage(cases=page, count=min(count, COUNT_CAP), count_exact=count <= COUNT_CAP)
 
 
 def person_reindex_all(batch: int = 2000) -> int:
@@ -404,7 +432,7 @@ def person_reindex_all(batch: int = 2000) -> int:
                 return done
             tokens = []
             for person in persons:
-                _index_person(person)
+                index_person(person)
                 tokens += [
                     PersonNameToken(person=person, digest=d) for d in person_name_digests(person)
                 ]
@@ -413,3 +441,288 @@ def person_reindex_all(batch: int = 2000) -> int:
             PersonNameToken.objects.bulk_create(tokens)
         done += len(persons)
         last = persons[-1].pk
+
+
+# --- workflow --------------------------------------------------------------------------------
+
+REASON_MAX_LENGTH = 4000
+_STEP_AUDIT_ACTIONS = {
+    workflow.Action.MOVE: "case.stage.move",
+    workflow.Action.REQUEST_CLOSURE: "case.closure.request",
+    workflow.Action.APPROVE_CLOSURE: "case.closure.approve",
+    workflow.Action.SEND_BACK: "case.closure.send_back",
+    workflow.Action.REOPEN: "case.reopen",
+}
+_ROLE_REFUSALS = {
+    workflow.Action.MOVE: _lazy(
+        "Only case workers, case managers and administrators change a case's stage."
+    ),
+    workflow.Action.REQUEST_CLOSURE: _lazy(
+        "Only case workers, case managers and administrators request a closure."
+    ),
+    workflow.Action.APPROVE_CLOSURE: _lazy(
+        "Only a case manager or an administrator approves a closure. Request the closure "
+        "instead: a case manager will be asked to approve it."
+    ),
+    workflow.Action.SEND_BACK: _lazy(
+        "Only a case manager or an administrator sends a closure request back."
+    ),
+    workflow.Action.REOPEN: _lazy("Only a case manager or an administrator reopens a case."),
+}
+
+
+def stage_label(stage: str) -> str:
+    return str(dict(codelists.CaseStage.choices).get(stage, stage))
+
+
+def _refused_stage_message(from_stage: str, to_stage: str, allowed: list[Any]) -> str:
+    names = ", ".join(f"“{stage_label(t.to_stage)}” ({t.to_stage})" for t in allowed)
+    return _(
+        "A case in the stage “%(from)s” cannot move to “%(to)s”. "
+        "From “%(from)s” it can move to: %(allowed)s."
+    ) % {
+        "from": stage_label(from_stage),
+        "to": stage_label(to_stage) if to_stage else "—",
+        "allowed": names or _("nothing"),
+    }
+
+
+def _clean_reason(reason: str) -> tuple[str, list[str]]:
+    reason = (reason or "").strip()
+    if not reason:
+        return reason, [_("Give the reason for this step.")]
+    if len(reason) > REASON_MAX_LENGTH:
+        return reason, [_("At most %(n)s characters.") % {"n": REASON_MAX_LENGTH}]
+    return reason, []
+
+
+def _target_stage(
+    action: workflow.Action | None, to_stage: str | None, pending: workflow.Pending | None
+) -> str:
+    """The stage a dedicated step leads to, known only once the case is locked."""
+    if to_stage is not None:
+        return to_stage
+    if action == workflow.Action.APPROVE_CLOSURE:
+        return pending.outcome if pending else workflow.CLOSED
+    if action == workflow.Action.SEND_BACK:
+        return pending.return_stage if pending else ""
+    return workflow.ASSISTANCE  # reopen
+
+
+def _notify_managers(*, actor: User, case: Case) -> None:
+    """Tell the organisation's case managers (or, if it has none, its administrators) that a
+    closure waits for their approval. The message holds only the pseudonymous reference."""
+    # Imported here: notifications builds on accounts and cases, not the other way round.
+    from pave.notifications.services import notify
+
+    colleagues = User.objects.filter(organisation_id=case.organisation_id, is_active=True).exclude(
+        pk=actor.pk
+    )
+    recipients = list(colleagues.filter(role=Role.CASE_MANAGER)) or list(
+        colleagues.filter(role=Role.ADMINISTRATOR)
+    )
+    if not recipients:
+        return
+    notify(
+        recipients=recipients,
+        kind="approval_waiting",
+        message=_("Case %(reference)s: a closure waits for your approval.")
+        % {"reference": case.reference},
+        url=reverse("cases:detail", args=[case.pk]),
+    )
+
+
+def _allowed_step(
+    actor: User,
+    case: Case,
+    target: str,
+    action: workflow.Action | None,
+    pending: workflow.Pending | None,
+) -> tuple[workflow.Transition | None, dict[str, list[str]]]:
+    """The step to `target` if the graph has it and the actor may take it; a wrong stage is
+    a validation error (returned, to be reported with the others), a wrong person a 403."""
+    try:
+        step = workflow.check(
+            role=actor.role,
+            user_id=actor.pk,
+            from_stage=case.stage,
+            to_stage=target,
+            action=action,
+            pending=pending,
+        )
+    except workflow.Refusal as refusal:
+        if refusal.kind == "own_request":
+            raise PermissionDenied(
+                _(
+                    "You asked for this closure: another case manager or an administrator "
+                    "must approve it."
+                )
+            ) from None
+        wanted = workflow.find(case.stage, target)
+        if refusal.kind == "role" and wanted is not None:
+            raise PermissionDenied(str(_ROLE_REFUSALS[wanted.action])) from None
+        key = "to_stage" if action is None else "__all__"
+        return None, {key: [_refused_stage_message(case.stage, target, refusal.allowed)]}
+    return step, {}
+
+
+@transaction.atomic
+def _take_step(
+    *,
+    actor: User,
+    case_id: int,
+    reason: str,
+    version: int,
+    to_stage: str | None = None,
+    action: workflow.Action | None = None,
+    outcome: str = workflow.CLOSED,
+) -> CaseTransition:
+    """Move a case one step along the workflow (see pave.cases.workflow).
+
+    Order of refusals: 404 for a case the actor cannot see, 403 for a role outside the
+    workflow, ConflictError for a stale `version`, ValidationError for a step the graph does
+    not allow from the current stage (naming the allowed ones) or a missing reason, and 403
+    for a step this role may not take.
+    """
+    scoped = case_get_for_user(user=actor, case_id=case_id)
+    if actor.role not in workflow.WORKFLOW_ROLES:
+        raise PermissionDenied(_("Your role cannot change a case's stage."))
+    case = Case.objects.select_for_update(of=("self",)).get(pk=scoped.pk)
+    if case.version != version:
+        raise ConflictError(case.version)
+    pending = selectors.case_pending_closure(case=case)
+    target = _target_stage(action, to_stage, pending)
+    step, errors = _allowed_step(actor, case, target, action, pending)
+    reason, reason_errors = _clean_reason(reason)
+    if reason_errors:
+        errors["reason"] = reason_errors
+    if step and step.action == workflow.Action.REQUEST_CLOSURE:
+        if outcome not in workflow.CLOSURE_OUTCOMES:
+            errors["outcome"] = [
+                _("Choose %(a)s or %(b)s.") % {"a": workflow.CLOSED, "b": workflow.CLOSED_REFERRED}
+            ]
+    _raise_if(errors)
+    assert step is not None  # no errors means the graph allowed a step
+    return _record_step(actor=actor, case=case, step=step, reason=reason, outcome=outcome)
+
+
+def _record_step(
+    *, actor: User, case: Case, step: workflow.Transition, reason: str, outcome: str
+) -> CaseTransition:
+    case.stage = step.to_stage
+    case.status = codelists.CASE_STAGE_STATUS[step.to_stage]
+    case.version += 1
+    case.save(update_fields=["stage", "status", "version", "updated_at"])
+    is_request = step.action == workflow.Action.REQUEST_CLOSURE
+    transition = CaseTransition.objects.create(
+        case=case,
+        action=step.action,
+        from_stage=step.from_stage,
+        to_stage=step.to_stage,
+        requested_stage=outcome if is_request else "",
+        actor=actor,
+        reason=reason,
+        case_version=case.version,
+    )
+    # The reason is personal data: the log says that one was given, never what it says.
+    audit_record(
+        actor=actor,
+        action=_STEP_AUDIT_ACTIONS[step.action],
+        obj=case,
+        fields=["stage", "status", "transition.reason"],
+        detail={
+            "transition": transition.pk,
+            "from": step.from_stage,
+            "to": step.to_stage,
+            "reason_given": bool(reason),
+            **({"requested": outcome} if is_request else {}),
+        },
+    )
+    if is_request:
+        _notify_managers(actor=actor, case=case)
+    return transition
+
+
+def case_transition(
+    *,
+    actor: User,
+    case_id: int,
+    to_stage: str,
+    reason: str,
+    version: int,
+    outcome: str = workflow.CLOSED,
+) -> CaseTransition:
+    """Take whichever step of the graph leads from the case's stage to `to_stage` (a move, a
+    closure request — `outcome` says closed or closed_referred —, an approval, a send-back or
+    a reopening), if the actor's role may take it."""
+    return _take_step(
+        actor=actor,
+        case_id=case_id,
+        to_stage=to_stage,
+        reason=reason,
+        version=version,
+        outcome=outcome,
+    )
+
+
+def case_closure_request(
+    *, actor: User, case_id: int, reason: str, version: int, outcome: str = workflow.CLOSED
+) -> CaseTransition:
+    """Ask a case manager to close the case (as `closed`, or `closed_referred` when it was
+    closed by referral); the organisation's case managers are notified."""
+    return _take_step(
+        actor=actor,
+        case_id=case_id,
+        to_stage=workflow.CLOSURE_REQUESTED,
+        action=workflow.Action.REQUEST_CLOSURE,
+        reason=reason,
+        version=version,
+        outcome=outcome,
+    )
+
+
+def case_closure_approve(*, actor: User, case_id: int, reason: str, version: int) -> CaseTransition:
+    """Close the case as its pending request asked (case managers and administrators, not
+    the person who requested it)."""
+    return _take_step(
+        actor=actor,
+        case_id=case_id,
+        action=workflow.Action.APPROVE_CLOSURE,
+        reason=reason,
+        version=version,
+    )
+
+
+def case_closure_send_back(
+    *, actor: User, case_id: int, reason: str, version: int
+) -> CaseTransition:
+    """Refuse the pending closure: the case returns to the stage it was requested from."""
+    return _take_step(
+        actor=actor,
+        case_id=case_id,
+        action=workflow.Action.SEND_BACK,
+        reason=reason,
+        version=version,
+    )
+
+
+def case_reopen(*, actor: User, case_id: int, reason: str, version: int) -> CaseTransition:
+    """Reopen a closed case: it goes back to receiving assistance."""
+    return _take_step(
+        actor=actor,
+        case_id=case_id,
+        action=workflow.Action.REOPEN,
+        reason=reason,
+        version=version,
+    )
+
+
+@transaction.atomic
+def case_timeline_read(*, actor: User, case_id: int) -> tuple[Case, list[TimelineEntry]]:
+    """A case and its timeline for display, recording the read of the free text it shows."""
+    case = case_get_for_user(user=actor, case_id=case_id)
+    entries = selectors.case_timeline(case=case)
+    audit_record(
+        actor=actor, action="case.timeline.read", obj=case, fields=selectors.timeline_fields()
+    )
+    return case, entries

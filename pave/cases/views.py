@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +12,13 @@ from django.db.models import TextChoices
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from pave.accounts.models import User
 from pave.accounts.roles import CASE_CREATORS, CASE_EDITORS, CaseScope
-from pave.cases import selectors, services
+from pave.cases import selectors, services, workflow
 from pave.cases.forms import (
     CaseForm,
     CaseSearchForm,
@@ -60,14 +62,15 @@ def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
     form = CaseSearchForm(request.GET, user=actor)
     page_number = _page_number(request)
     cases: list[Case] = []
-    total = 0
+    total, total_exact = 0, True
     if form.is_valid():
-        cases, total = services.case_search(
+        page = services.case_search(
             actor=actor,
             filters=form.filters(),
             limit=PAGE_SIZE,
             offset=(page_number - 1) * PAGE_SIZE,
         )
+        cases, total, total_exact = page.cases, page.count, page.count_exact
     elif actor.case_scope == CaseScope.NONE:
         raise PermissionDenied(_("Your role gives no access to person-level data."))
     pages = max(1, -(-total // PAGE_SIZE))
@@ -78,6 +81,7 @@ def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "rows": [(case, _country_names(case.person.citizenship)) for case in cases],
             "total": total,
+            "total_exact": total_exact,
             "page_number": page_number,
             "pages": pages,
             "previous_page": page_number - 1 if page_number > 1 else None,
@@ -156,7 +160,11 @@ def _case_rows(case: Case) -> list[tuple[Any, Any]]:
 
 
 def _render_detail(
-    request: AuthedHttpRequest, case: Case, note_form: NoteForm, status: int = 200
+    request: AuthedHttpRequest,
+    case: Case,
+    note_form: NoteForm,
+    status: int = 200,
+    **extra: Any,
 ) -> HttpResponse:
     return render(
         request,
@@ -169,6 +177,8 @@ def _render_detail(
             "notes": selectors.case_notes(case=case),
             "note_form": note_form,
             "can_edit": request.user.role in CASE_EDITORS,
+            **_workflow_context(request.user, case),
+            **extra,
         },
         status=status,
     )
@@ -195,6 +205,89 @@ def case_note_add_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse
             return redirect("cases:detail", case_id=case_id)
     case = services.case_read(actor=actor, case_id=case_id)
     return _render_detail(request, case, form, status=422)
+
+
+# --- stage and workflow ----------------------------------------------------------------------
+
+STEP_BUTTONS = {
+    workflow.Action.MOVE: gettext_lazy("Move to “%(stage)s”"),
+    workflow.Action.REQUEST_CLOSURE: gettext_lazy("Request closure"),
+    workflow.Action.APPROVE_CLOSURE: gettext_lazy("Approve closure as “%(stage)s”"),
+    workflow.Action.SEND_BACK: gettext_lazy("Send back to “%(stage)s”"),
+    workflow.Action.REOPEN: gettext_lazy("Reopen the case"),
+}
+
+
+def _workflow_context(user: User, case: Case) -> dict[str, Any]:
+    """The case's stage, a closure waiting for approval, and the steps this user may take."""
+    pending = selectors.case_pending_closure(case=case)
+    steps = workflow.steps_for(role=user.role, user_id=user.pk, stage=case.stage, pending=pending)
+    labels = dict(codelists.CaseStage.choices)
+    return {
+        "closure_request": selectors.case_closure_request(case=case),
+        "stage_steps": [
+            {
+                "to_stage": step.to_stage,
+                "action": str(step.action),
+                "button": STEP_BUTTONS[step.action] % {"stage": labels[step.to_stage]},
+            }
+            for step in steps
+        ],
+        "closure_outcomes": [(s, labels[s]) for s in workflow.CLOSURE_OUTCOMES],
+    }
+
+
+class StageForm(forms.Form):
+    """One step of the workflow, as the case page's small forms post it."""
+
+    to_stage = forms.ChoiceField(choices=codelists.CaseStage.choices)
+    reason = forms.CharField(max_length=services.REASON_MAX_LENGTH)
+    version = forms.IntegerField(min_value=1)
+    outcome = forms.ChoiceField(choices=[(s, s) for s in workflow.CLOSURE_OUTCOMES], required=False)
+
+
+@login_required
+@require_POST
+def case_stage_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
+    """Take one step (move, request or decide a closure, reopen). Refusals re-render the case
+    page with the reason; a stale version says someone else changed the case first."""
+    actor = request.user
+    form = StageForm(request.POST)
+    status = 422
+    problems: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            step = services.case_transition(
+                actor=actor,
+                case_id=case_id,
+                to_stage=data["to_stage"],
+                reason=data["reason"],
+                version=data["version"],
+                outcome=data["outcome"] or workflow.CLOSED,
+            )
+        except services.ConflictError as exc:
+            status, problems = 409, [str(exc)]
+        except ValidationError as exc:
+            problems = [m for messages_ in exc.message_dict.values() for m in messages_]
+        else:
+            messages.success(
+                request,
+                _("Case %(reference)s: %(step)s.")
+                % {"reference": step.case.reference, "step": step.get_action_display()},
+            )
+            return redirect("cases:detail", case_id=case_id)
+    else:
+        problems = [str(m) for messages_ in form.errors.values() for m in messages_]
+    case = services.case_read(actor=actor, case_id=case_id)
+    return _render_detail(
+        request,
+        case,
+        NoteForm(),
+        status=status,
+        stage_problems=problems,
+        stage_form=form,
+    )
 
 
 # --- create and edit -------------------------------------------------------------------------

@@ -143,6 +143,8 @@ class CaseStage(models.TextChoices):
     ASSESSED = "assessed", _("Assessed")
     ASSISTANCE = "assistance", _("Receiving assistance")
     FOLLOW_UP = "follow_up", _("Follow-up")
+    # Added with the workflow (issue 4): waiting for a case manager to approve the closure.
+    CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
     CLOSED = "closed", _("Closed")
     CLOSED_REFERRED = "closed_referred", _("Closed (referred)")
 
@@ -152,6 +154,8 @@ CASE_STAGE_STATUS: dict[str, str] = {
     CaseStage.ASSESSED: CaseStatus.ACTIVE,
     CaseStage.ASSISTANCE: CaseStatus.ACTIVE,
     CaseStage.FOLLOW_UP: CaseStatus.FOLLOW_UP,
+    # Still open until a manager approves: HTCDS knows no "closing" status.
+    CaseStage.CLOSURE_REQUESTED: CaseStatus.ACTIVE,
     CaseStage.CLOSED: CaseStatus.CLOSED,
     CaseStage.CLOSED_REFERRED: CaseStatus.CLOSED_REFERRED,
 }
@@ -171,3 +175,50 @@ class IdentificationSource(models.TextChoices):
     HOTLINE = "hotline", _("Hotline")
     SELF = "self", _("Self-identified")
     OTHER = "other", _("Other")
+
+
+class SupportPlanType(models.TextChoices):
+    """HTCDS spl_Type: the type of a support (case) plan."""
+
+    EDUCATION = "Education", _("Education")
+    FINANCIAL = "Financial", _("Financial")
+    HEALTH = "Health", _("Health")
+    LABOUR_EXPLOITATION_REHABILITATION = (
+        "LabourExploitationRehabilitation",
+        _("Labour exploitation rehabilitation"),
+    )
+    LEGAL = "Legal", _("Legal")
+    LIVELIHOOD = "Livelihood", _("Livelihood")
+    RIGHTS_BASED_TRAINING = "RightsBasedTraining", _("Rights-based training")
+    SEXUAL_EXPLOITATION_REHABILITATION = (
+        "SexualExploitationRehabilitation",
+        _("Sexual exploitation rehabilitation"),
+    )
+    SOCIAL_CARE = "SocialCare", _("Social care")
+
+
+class Currency(models.TextChoices):
+    """ISO 4217 codes of the currencies assistance is paid in: the euro and dollar, the
+    countries of destination in the Middle East and the Gulf, and the countries of origin
+    of the migrant workers PAVE's programmes assist."""
+
+    EUR = "EUR", _("Euro (EUR)")
+    USD = "USD", _("US dollar (USD)")
+    GBP = "GBP", _("Pound sterling (GBP)")
+    CHF = "CHF", _("Swiss franc (CHF)")
+    LBP = "LBP", _("Lebanese pound (LBP)")
+    JOD = "JOD", _("Jordanian dinar (JOD)")
+    EGP = "EGP", _("Egyptian pound (EGP)")
+    IQD = "IQD", _("Iraqi dinar (IQD)")
+    SYP = "SYP", _("Syrian pound (SYP)")
+    SAR = "SAR", _("Saudi riyal (SAR)")
+    AED = "AED", _("UAE dirham (AED)")
+    KWD = "KWD", _("Kuwaiti dinar (KWD)")
+    QAR = "QAR", _("Qatari riyal (QAR)")
+    BHD = "BHD", _("Bahraini dinar (BHD)")
+    OMR = "OMR", _("Omani rial (OMR)")
+    ETB = "ETB", _("Ethiopian birr (ETB)")
+    PHP = "PHP", _("Philippine peso (PHP)")
+    LKR = "LKR", _("Sri Lankan rupee (LKR)")
+    BDT = "BDT", _("Bangladeshi taka (BDT)")
+    NPR = "NPR", _("Nepalese rupee (NPR)")

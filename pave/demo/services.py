@@ -30,10 +30,15 @@ from pave.accounts.models import Office, Organisation, User
 from pave.accounts.roles import Role
 from pave.accounts.services import office_create, organisation_create, user_create
 from pave.cases.models import Case, Person, PersonNameToken
-from pave.cases.services import _index_person, case_open, derive_is_minor, person_name_digests
+from pave.cases.services import (
+    case_open,
+    derive_is_minor,
+    index_person,
+    next_references,
+    person_name_digests,
+)
 from pave.core.audit import audit_record
 from pave.core.codelists import CASE_STAGE_STATUS, CaseStage
-from pave.core.models import Counter
 from pave.demo import data
 
 DEMO_ACTOR = "cli:demo"
@@ -483,13 +488,8 @@ def _generated_profile(rng: random.Random, plan: GeneratePlan) -> Profile:
 
 
 def reserve_references(*, country: str, year: int, count: int) -> Iterator[str]:
-    """A block of `count` references from the counter next_reference() uses, in one update."""
-    name = f"person:{country}:{year}"
-    counter, _created = Counter.objects.select_for_update().get_or_create(name=name)
-    Counter.objects.filter(name=name).update(value=counter.value + count)
-    return (
-        f"{country}-{year}-{n:06d}" for n in range(counter.value + 1, counter.value + count + 1)
-    )
+    """A block of `count` references, in one update of the cases app's counter."""
+    return iter(next_references(country=country, year=year, count=count))
 
 
 def _build_batch(
@@ -505,7 +505,7 @@ def _build_batch(
             identity_number=generated_identity_number(index, profile.citizenship),
         )
         person = Person(organisation=plan.organisation, **person_fields)
-        _index_person(person)
+        index_person(person)
         worker = plan.assignees[index % len(plan.assignees)]
         stage = stage_for(rng, profile.identification_date, plan.end)
         case = Case(

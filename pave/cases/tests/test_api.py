@@ -223,3 +223,16 @@ def test_list_query_count_does_not_grow_with_cases(
         make_case(personas.amal)
     with django_assert_max_num_queries(len(small.captured_queries)):
         amal_api.get("/cases")
+
+
+def test_broad_lists_report_a_capped_count(amal_api, personas, monkeypatch, client):
+    monkeypatch.setattr("pave.cases.services.COUNT_CAP", 2)
+    for _ in range(3):
+        make_case(personas.amal)
+    body = amal_api.get("/cases").json()
+    assert (body["count"], body["count_exact"]) == (2, False)
+    assert len(body["results"]) == 3
+    narrow = amal_api.get("/cases", search=body["results"][0]["reference"]).json()
+    assert (narrow["count"], narrow["count_exact"]) == (1, True)
+    client.force_login(personas.amal)
+    assert "More than 2 cases" in client.get("/cases/").content.decode()

@@ -71,6 +71,7 @@ class Command(ActionCommand):
 
     def handle_generate(self, **options: Any) -> None:
         started = time.monotonic()
+        # tqdm redraws one line with "\r": give it the raw stream, not Django's line wrapper.
         with tqdm(
             total=options["persons"],
             unit=" persons",

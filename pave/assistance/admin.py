@@ -1,0 +1,35 @@
+"""Staff tooling: the service catalogue. Assistance records are not shown here: they hold
+personal data and the admin bypasses the audited, scoped reads of the application."""
+
+from typing import Any
+
+from django.contrib import admin
+
+from pave.assistance.models import ServiceType
+from pave.core.audit import audit_record
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "family", "active", "sort_order"]
+    list_editable = ["active", "sort_order"]
+    list_filter = ["family", "active"]
+    search_fields = ["name", "code"]
+    ordering = ["family", "sort_order", "name"]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        # Records and exports refer to the code: it is set once.
+        return ["code"] if obj is not None else []
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="service_type.update" if change else "service_type.create",
+            obj=obj,
+            fields=list(form.changed_data),
+        )
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        # Delivered services keep their type: deactivate instead of deleting.
+        return False

@@ -1,0 +1,63 @@
+"""Assistance and closure approval in a real browser (Chromium): a case worker records a
+service and requests closure; a case manager approves it."""
+
+import pytest
+
+from pave.assistance.models import ServiceDelivery
+from pave.cases.models import Case
+from pave.testing import PASSWORD, make_case, person_data, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/cases/")
+
+
+def test_worker_records_a_service_and_requests_closure_and_manager_approves(
+    page, personas, catalogue
+):
+    case = make_case(personas.amal, person=person_data(given_name="Tigist"))
+
+    log_in(page, "amal")
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("link", name="Services delivered").click()
+    page.get_by_role("link", name="Record a service").click()
+    page.select_option("select[name=service_type]", label="Recovery — Shelter")
+    page.fill("input[name=delivered_on]", "2014-03-01")
+    page.fill("input[name=cost]", "150.00")
+    page.select_option("select[name=currency]", "USD")
+    page.fill("textarea[name=notes]", "Three weeks at the shelter")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/assistance/cases/{case.pk}/#services")
+    assert "Three weeks at the shelter" in page.content()
+    saved = ServiceDelivery.objects.get()
+    assert (saved.cost, saved.status) == (150, "delivered")
+
+    page.goto(f"/cases/{case.pk}/")
+    screenshot(page, "case-stage-steps")
+    request = page.locator("form.stage-step", has_text="Request closure")
+    request.get_by_label("Reason").fill("Returned home, reintegration stable")
+    request.get_by_role("button", name="Request closure").click()
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    assert "Waiting for a case manager" in page.content()
+    screenshot(page, "case-closure-requested")
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, "bilal")
+    page.goto(f"/cases/{case.pk}/")
+    assert "Returned home, reintegration stable" in page.content()
+    approve = page.locator("form.stage-step", has_text="Approve closure")
+    approve.get_by_label("Reason").fill("Agreed: all services delivered")
+    approve.get_by_role("button", name="Approve closure").click()
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    assert "Current stage: Closed" in page.locator("#stage").inner_text()
+    assert Case.objects.get(pk=case.pk).stage == "closed"
+    page.get_by_role("link", name="Timeline").click()
+    timeline = page.locator("main").inner_text()
+    assert timeline.index("Closure requested") < timeline.index("Closure approved")
+    screenshot(page, "case-timeline")

@@ -1,0 +1,148 @@
+"""Notifying people: an in-app row per recipient, and an e-mail once the write is committed."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pave.accounts.models import User
+from pave.core.audit import audit_record
+from pave.core.codelists import CaseStage
+from pave.notifications.models import Notification, NotificationKind
+from pave.notifications.selectors import notification_get_for_user, unread_for_user
+
+CLOSED_STAGES = (CaseStage.CLOSED, CaseStage.CLOSED_REFERRED)
+
+
+def _send_email(notification_ids: list[int]) -> None:
+    """One message per recipient (addresses are never disclosed to one another)."""
+    rows = Notification.objects.filter(pk__in=notification_ids).select_related("user")
+    for row in rows:
+        language = row.user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = _("[PAVE] %(kind)s") % {"kind": row.get_kind_display()}
+            body = "\n\n".join(
+                [
+                    row.message,
+                    _("Log in to PAVE to see it: %(url)s") % {"url": row.url or "/"},
+                    _("This message holds no personal data on purpose; PAVE shows the rest."),
+                ]
+            )
+        send_mail(subject, body, None, [row.user.email], fail_silently=False)
+
+
+def notify(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    message: str,
+    url: str = "",
+    key: str = "",
+) -> list[Notification]:
+    """Notify each active recipient in the app, and by e-mail where they have an address.
+
+    Call inside the transaction of the write the notification is about: the rows roll back
+    with it, and e-mail leaves only after the commit (never for a write that did not happen).
+    `message` must hold references only (a referral number, a case reference), never names.
+    With `key`, a recipient already notified under that key is skipped (idempotent reminders).
+    """
+    if kind not in NotificationKind.values:
+        raise ValidationError({"kind": [f"Unknown notification kind {kind!r}."]})
+    created: list[Notification] = []
+    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    for user in unique.values():
+        if key and Notification.objects.filter(user=user, key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    user=user, kind=kind, message=message[:300], url=url, key=key
+                )
+        except IntegrityError:  # a concurrent run notified this user under this key
+            continue
+        created.append(row)
+    emailed = [row.pk for row in created if row.user.email]
+    if emailed:
+        transaction.on_commit(lambda: _send_email(emailed), robust=True)
+    return created
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: User, notification_id: int) -> Notification:
+    """Mark one of the actor's own notifications read (someone else's: 404)."""
+    row = notification_get_for_user(user=actor, notification_id=notification_id)
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        row.save(update_fields=["read_at"])
+        audit_record(actor=actor, action="notification.read", obj=row)
+    return row
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor: User) -> int:
+    count = unread_for_user(user=actor).update(read_at=timezone.now())
+    if count:
+        audit_record(
+            actor=actor,
+            action="notification.read_all",
+            object_type="notification",
+            detail={"count": count},
+        )
+    return count
+
+
+def follow_up_reminders_send(
+    *, actor: Any, within_days: int, today: datetime.date | None = None
+) -> int:
+    """Tell assigned case workers about follow-up visits not done and due within
+    `within_days` days (overdue ones included), once per visit. Returns how many were sent.
+
+    Safe to run as often as wanted (e.g. daily from cron): a visit already notified about is
+    skipped, whoever runs the command and however many run at once.
+    """
+    from pave.assistance.models import FollowUpVisit
+
+    day = today or timezone.localdate()
+    visits = (
+        FollowUpVisit.objects.filter(
+            done_on__isnull=True,
+            due_on__lte=day + datetime.timedelta(days=within_days),
+            case__assigned_to__isnull=False,
+            case__assigned_to__is_active=True,
+        )
+        .exclude(case__stage__in=CLOSED_STAGES)
+        .select_related("case", "case__assigned_to")
+        .order_by("due_on", "pk")
+    )
+    sent = 0
+    with transaction.atomic():
+        for visit in visits.iterator(chunk_size=500):
+            case, worker = visit.case, visit.case.assigned_to
+            if worker is None:  # excluded by the query; keeps the type checker informed
+                continue
+            with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
+                created = notify(
+                    recipients=[worker],
+                    kind=NotificationKind.FOLLOW_UP_DUE,
+                    message=_("Follow-up visit for case %(reference)s is due on %(day)s.")
+                    % {"reference": case.reference, "day": visit.due_on.isoformat()},
+                    url=reverse("cases:detail", args=[case.pk]),
+                    key=f"follow-up:{visit.pk}",
+                )
+            sent += len(created)
+        audit_record(
+            actor=actor,
+            action="notification.follow_ups",
+            object_type="notification",
+            detail={"within_days": within_days, "sent": sent},
+        )
+    return sent
