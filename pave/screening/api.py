@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from pave.cases.api import CaseOut, ErrorOut
+from pave.cases.api import CaseOut, ErrorOut, PersonPatch
 from pave.cases.selectors import case_get_for_user
 from pave.core.http import AuthedHttpRequest
 from pave.screening import selectors, services
@@ -392,19 +392,9 @@ def flag_screening(request: AuthedHttpRequest, screening_id: int, payload: FlagI
     )
 
 
-class OpenCasePersonIn(Schema):
-    given_name: str | None = Field(None, max_length=200)
-    family_name: str | None = Field(None, max_length=200)
-    other_names: str | None = Field(None, max_length=400)
-    sex: str | None = None
-    gender: str | None = None
-    birth_date: datetime.date | None = None
-    age_estimate: int | None = Field(None, ge=0, le=120)
-    citizenship: list[str] | None = None
-    languages: list[str] | None = None
-    identity_number: str | None = Field(None, max_length=64)
-    phone: str | None = Field(None, max_length=32)
-    address: str | None = Field(None, max_length=1000)
+# Opening a case may add to or correct what the screening carries over: the same partial
+# person as a case edit.
+OpenCasePersonIn = PersonPatch
 
 
 class OpenCaseIn(Schema):
