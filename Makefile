@@ -18,7 +18,7 @@ install: $(BIN)/pave
 run: install
 	$(PAVE) migrate --noinput -v0
 	$(PAVE) collectstatic --noinput -v0
-	$(PAVE) demo load --if-empty
+	$(PAVE) demo load --if-empty >/dev/null
 	@$(PAVE) demo logins
 	$(PAVE) serve
 
