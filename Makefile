@@ -38,7 +38,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/screening.py --output bench/RESULTS-screening.md
+	$(BIN)/python bench/reports.py --persons 100000 --services 300000 --participants 20000
 
 messages: install
 	cd pave && ../$(PAVE) makemessages -l ar -l fr --no-obsolete && ../$(PAVE) compilemessages

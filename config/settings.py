@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "pave.assistance",
     "pave.referrals",
     "pave.notifications",
+    "pave.training",
+    "pave.monitoring",
     "pave.demo",
 ]
 
@@ -197,6 +199,8 @@ PAVE_KEYS_FILE = DATA_DIR / "data_keys"
 # Behind a load balancer, trust the first X-Forwarded-For address for the audit log.
 PAVE_TRUST_X_FORWARDED_FOR = env_bool("PAVE_TRUST_X_FORWARDED_FOR", False)
 PAVE_PORT = env_int("PAVE_PORT", 8000)
+# Safe outputs: counts below this are suppressed in anything that leaves the organisation.
+PAVE_SUPPRESSION_THRESHOLD = env_int("PAVE_SUPPRESSION_THRESHOLD", 5)
 # Extra screening instruments: every *.yaml file here is loaded in addition to the shipped ones.
 PAVE_INSTRUMENTS_DIR = env_str("PAVE_INSTRUMENTS_DIR")
 # A referral not answered within this many days after it was sent is flagged overdue.

@@ -17,5 +17,8 @@ urlpatterns = [
     path("assistance/", include("pave.assistance.urls")),
     path("referrals/", include("pave.referrals.urls")),
     path("notifications/", include("pave.notifications.urls")),
+    path("training/", include("pave.training.urls")),
+    path("verify/", include("pave.training.verify_urls")),
+    path("reports/", include("pave.monitoring.urls")),
     path("", include("pave.cases.urls")),
 ]

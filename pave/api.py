@@ -104,3 +104,5 @@ api.add_router("/notifications", notifications_router)
 from pave.assistance.api import router as assistance_router  # noqa: E402
 
 api.add_router("/assistance", assistance_router)
+api.add_router("/reports", "pave.monitoring.api.router")
+api.add_router("/training", "pave.training.api.router")

@@ -317,3 +317,249 @@ SOURCE_SUMMARY = {
     "law_enforcement": "Referred by General Security after a complaint.",
     "self": "Came to the IOM office in person.",
 }
+
+
+# --- the assistance the factsheet's 89 received (pave demo load) ------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a returning migrant flies to, and what it costs (2014 one-way economy fares from
+    Beirut, USD): IOM Lebanon arranges reception and reintegration there with the IOM mission."""
+
+    capital: str
+    demonym: str
+    fare_usd: tuple[int, int]
+
+
+ORIGINS: dict[str, Origin] = {
+    "ET": Origin("Addis Ababa", "Ethiopian", (360, 520)),
+    "PH": Origin("Manila", "Philippine", (640, 940)),
+    "BD": Origin("Dhaka", "Bangladeshi", (430, 640)),
+    "LK": Origin("Colombo", "Sri Lankan", (450, 660)),
+    "NP": Origin("Kathmandu", "Nepali", (480, 700)),
+    "MG": Origin("Antananarivo", "Malagasy", (880, 1250)),
+    "CM": Origin("Yaoundé", "Cameroonian", (720, 1020)),
+    "KE": Origin("Nairobi", "Kenyan", (430, 640)),
+    "SD": Origin("Khartoum", "Sudanese", (340, 500)),
+}
+
+# Notes on services delivered, by service code. Placeholders: {capital}, {demonym}, {nights},
+# {sessions}. Synthetic, and about the service, not the person's story.
+SERVICE_NOTES: dict[str, tuple[str, ...]] = {
+    "shelter": (
+        "Admitted to the shelter the day she left the employer's house; {nights} nights.",
+        "Shelter place with three other women; {nights} nights.",
+        "Emergency admission at night, then a regular place; {nights} nights.",
+    ),
+    "shelter-embassy": (
+        "Stayed at the embassy's shelter for distressed workers; {nights} nights.",
+        "Embassy shelter while her papers were prepared; {nights} nights.",
+    ),
+    "medical": (
+        "General check-up and blood tests at a partner clinic.",
+        "Treatment of bruises and a sprained wrist; X-ray.",
+        "Gynaecological consultation and follow-up.",
+        "Dental care: two extractions.",
+        "Consultation for insomnia and headaches; medication for a month.",
+        "Treatment of a skin infection caught in detention.",
+    ),
+    "psychosocial-recovery": (
+        "Individual counselling, {sessions} sessions.",
+        "Group sessions at the drop-in centre ({sessions}) and one individual session.",
+        "Psychological first aid, then {sessions} counselling sessions with an interpreter.",
+    ),
+    "legal-aid": (
+        "Complaint for unpaid wages filed with the Ministry of Labour.",
+        "Passport recovered from the recruitment agency.",
+        "Represented at General Security; released from detention for return.",
+        "Settlement of six months' unpaid wages negotiated with the employer.",
+        "Statement to the public prosecutor under Law 164/2011, with a lawyer present.",
+        "Advice on rights, and on the sponsorship transfer that had been refused.",
+    ),
+    "legal-aid-minor": (
+        "Guardianship request to the juvenile judge; statement taken with a lawyer present.",
+    ),
+    "travel-documents": (
+        "Laissez-passer from the {demonym} consulate; exit clearance from General Security.",
+        "Passport renewed by the {demonym} consulate; residency penalties waived by General "
+        "Security.",
+    ),
+    "travel-documents-embassy": (
+        "Travel document issued by the consular section; fee waived.",
+        "Passport recovered and exit clearance obtained by the labour attaché.",
+    ),
+    "ticket": ("One-way ticket Beirut – {capital}.",),
+    "ticket-cancelled": (
+        "Flight cancelled: the exit clearance from General Security was not ready in time.",
+    ),
+    "escort": (
+        "Escorted to {capital} by an IOM operations assistant.",
+        "Medical escort to {capital}: travel with a nurse.",
+    ),
+    "reception-on-arrival": (
+        "Met at {capital} airport by IOM; transport home and a pocket allowance.",
+        "Airport reception in {capital}, one night in a transit centre, bus fare home.",
+    ),
+    "economic-reintegration": (
+        "Small business grant in kind: a grocery kiosk.",
+        "Small business grant in kind: sewing machine and fabric.",
+        "Small business grant in kind: poultry and feed for six months.",
+        "Vocational training (hairdressing) and a starter kit.",
+        "Small business grant in kind: a tea and coffee stall.",
+        "Small business grant in kind: mobile phone top-up shop.",
+    ),
+    "social-reintegration-minor": (
+        "School enrolment, fees and uniform for a year; family mediation before her return.",
+    ),
+    "escort-minor": ("Escorted to {capital} by an IOM operations assistant, as every child is.",),
+    "social-reintegration": (
+        "School fees and uniforms for the children for a year.",
+        "Family mediation and a community reintegration session.",
+        "Health insurance for a year through a local partner.",
+    ),
+    "psychosocial-reintegration": (
+        "Counselling with IOM's partner in {capital}, {sessions} sessions.",
+        "Peer support group of returnees in {capital}, {sessions} meetings.",
+    ),
+}
+
+# Support plans: (HTCDS spl_Type, objectives, action plan).
+PLANS: dict[str, tuple[str, str]] = {
+    "LabourExploitationRehabilitation": (
+        "Recover in safety, recover what is owed and return home safely.",
+        "1. Shelter and medical check-up. 2. Counselling. 3. Legal advice on wages and "
+        "passport. 4. Travel documents and return when ready.",
+    ),
+    "SexualExploitationRehabilitation": (
+        "Recover from the abuse in safety and decide freely about the next steps.",
+        "1. Shelter. 2. Medical care. 3. Weekly counselling with a woman counsellor. 4. Legal "
+        "advice before any statement. 5. Return when ready.",
+    ),
+    "Legal": (
+        "Obtain the unpaid wages and the passport; testify only if the person wishes to.",
+        "1. Legal advice. 2. Complaint to the Ministry of Labour. 3. Settlement or hearing. "
+        "4. Return after the settlement.",
+    ),
+    "Health": (
+        "Treat the injuries and restore health before travelling.",
+        "1. Medical examination. 2. Treatment and follow-up. 3. Fitness to travel.",
+    ),
+    "Livelihood": (
+        "Earn a stable income at home within six months of return.",
+        "1. Business plan with IOM {capital}. 2. Grant in kind. 3. Monitoring visits at one, "
+        "three and six months.",
+    ),
+    "SocialCare": (
+        "A guardian, safety and schooling for a child of 16.",
+        "1. Guardianship request. 2. Shelter with care staff. 3. Counselling. 4. Family tracing "
+        "and escorted return. 5. School enrolment at home.",
+    ),
+}
+
+VISIT_NOTES: dict[str, tuple[str, ...]] = {
+    "stable": (
+        "Phone follow-up with IOM {capital}: business running, living with family.",
+        "Visit by IOM {capital}: doing well, at home with family.",
+        "Phone call: settled, no further needs expressed.",
+    ),
+    "needs_support": (
+        "Phone follow-up: business slow; IOM {capital} to advise on stock.",
+        "Visit by IOM {capital}: tension with relatives over the debt; mediation offered.",
+    ),
+    "at_risk": ("Phone call: approached by a recruiter again; IOM {capital} to visit at once.",),
+    "not_reached": ("Two calls unanswered; IOM {capital} asked to try the family.",),
+    "due": ("Next follow-up by IOM {capital}.",),
+}
+ASSESSMENT_NOTES = (
+    "Assessed with IOM {capital} over the phone.",
+    "Assessed by IOM {capital} during a home visit.",
+)
+
+# Reasons given for each stage step (stored encrypted on the step).
+STEP_REASONS: dict[str, tuple[str, ...]] = {
+    "assessed": (
+        "Needs assessment done with the person, with an interpreter.",
+        "Assessment interview done; screening indicators confirmed.",
+    ),
+    "assistance": (
+        "Assistance plan agreed with the person; services started.",
+        "Consent recorded and services arranged with partners.",
+    ),
+    "follow_up": ("Returned to {capital}; follow-up of reintegration from now on.",),
+    "closure_requested": (
+        "Reintegration assessed as sustainable; no further support needed.",
+        "Objectives of the plan met; last follow-up stable.",
+    ),
+    "closure_requested-referred": (
+        "Reintegration support continues with IOM {capital}; our part is done.",
+    ),
+    "closed": ("Agreed: objectives met and file complete.", "Approved after review of the file."),
+    "closed_referred": ("Agreed: the case continues with IOM {capital}.",),
+}
+
+CONSENT_NOTES = {
+    "processing": "Consent form read out in the person's own language.",
+    "processing-minor": "Given by the guardian appointed by the juvenile judge.",
+    "statistics": "Explained that the person will only be counted, never named.",
+    "referral": "Agreed to be referred for the services named.",
+}
+
+# What the sender tells the receiving organisation (never the person's story).
+REFERRAL_DETAILS = {
+    "BMS": "Please call the case worker to arrange the first session; an interpreter is needed.",
+    "CLA": "Unpaid wages and withheld passport; documents available at IOM.",
+    "PH-EMB-LB": "Needs travel documents for return; the passport is with the employer.",
+}
+OVERRIDE_REASON = (
+    "A child of 16 with no guardian reachable in Lebanon: referred in her best interests "
+    "while the juvenile judge appoints a guardian."
+)
+DECLINE_REASONS = {
+    "BMS-male": "Our shelter and counselling programme take women only; please try IOM's own "
+    "counsellor.",
+    "BMS": "No counsellor free before August; please refer again then.",
+    "CLA": "Conflict of interest: the clinic already acts for the recruitment agency involved.",
+}
+REVOKE_REASON = "Decided to return home at once; counselling will continue with IOM {capital}."
+
+# The service directory: (organisation, country, city, service codes, how to reach them).
+DIRECTORY = [
+    (
+        "IOM-LB",
+        "LB",
+        "Beirut",
+        ("travel-documents", "ticket", "escort", "medical"),
+        "IOM Lebanon, Jnah: movement and health unit. Referrals through PAVE.",
+    ),
+    (
+        "BMS",
+        "LB",
+        "Beirut",
+        ("shelter", "psychosocial-recovery"),
+        "Bourj Hammoud drop-in centre, women only. Referrals through PAVE, answered within five "
+        "working days.",
+    ),
+    (
+        "CLA",
+        "LB",
+        "Beirut",
+        ("legal-aid",),
+        "Legal clinic: wages, passports, detention, Law 164/2011 cases. Referrals through PAVE.",
+    ),
+    (
+        "PH-EMB-LB",
+        "LB",
+        "Beirut",
+        ("travel-documents", "shelter"),
+        "Consular section and the shelter for distressed Filipino workers.",
+    ),
+]
+# IOM Lebanon arranges these with the IOM mission in each country of origin.
+DIRECTORY_ORIGIN_SERVICES = (
+    "reception-on-arrival",
+    "economic-reintegration",
+    "social-reintegration",
+    "psychosocial-reintegration",
+)
+DIRECTORY_ORIGIN_NOTES = "Through the IOM mission in %s; arranged by IOM Lebanon before departure."

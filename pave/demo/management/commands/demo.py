@@ -15,7 +15,8 @@ class Command(ActionCommand):
     )
     actions = {
         "load": "create the demo programme (partners, one user per role, the factsheet's 89 "
-        "assisted migrants) in an empty database",
+        "assisted migrants with the services, referrals and follow-up they received up to "
+        "30 June 2014) in an empty database",
         "logins": "print the demo users and passwords written by `pave demo load`",
         "generate": "bulk-create synthetic persons and cases (benchmarks)",
     }
@@ -48,10 +49,17 @@ class Command(ActionCommand):
             raise CommandError(str(exc)) from exc
         path = services.logins_write(result.logins)
         stages = ", ".join(f"{n} {stage}" for stage, n in result.stages.items())
+        families = ", ".join(f"{n} {family}" for family, n in result.delivered.items())
+        referrals = ", ".join(f"{n} {status}" for status, n in result.referrals.items())
         self.stdout.write(
             f"demo programme loaded in {time.monotonic() - started:.1f} s: "
             f"{len(services.ORGANISATIONS)} organisations, {len(result.logins)} users, "
-            f"{result.cases} cases at {services.DEMO_ORGANISATION} ({stages})\n"
+            f"{result.cases} cases at {services.DEMO_ORGANISATION} ({stages}); "
+            f"{result.assisted} persons directly assisted from "
+            f"{services.PROJECT_START:%-d %B %Y} to {services.DEMO_AS_OF:%-d %B %Y} "
+            f"(services delivered: {families}); "
+            f"{sum(result.referrals.values())} referrals ({referrals}); "
+            f"{result.directory} service directory entries\n"
         )
         self.stdout.write(services.logins_table(result.logins))
         self.stdout.write(

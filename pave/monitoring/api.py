@@ -1,0 +1,94 @@
+"""Reports API: /api/v1/reports — the factsheet's indicators as JSON, drill-down, budget.
+
+Report readers (administrators, project managers, M&E officers) of the project's
+organisation see the numbers; donor viewers see them suppressed; other roles get 403 and
+other organisations' projects 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from pave.core.audit import audit_record
+from pave.core.http import AuthedHttpRequest
+from pave.monitoring import selectors
+
+router = Router(tags=["reports"])
+
+
+class ReportQuery(Schema):
+    project: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    audience: str = selectors.INTERNAL
+
+
+class DrillQuery(ReportQuery):
+    dimension: str = ""
+    category: str = ""
+
+
+def _report(request: AuthedHttpRequest, query: ReportQuery) -> selectors.Report:
+    project = selectors.project_get_for_user(user=request.user, code=query.project)
+    requested = selectors.PUBLIC if query.audience == selectors.PUBLIC else selectors.INTERNAL
+    return selectors.report_build(
+        project=project,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        audience=selectors.audience_for(request.user, requested),
+    )
+
+
+@router.get("/assistance-in-numbers")
+def assistance_in_numbers(request: AuthedHttpRequest, query: ReportQuery = Query(...)) -> dict:
+    """The "Assistance in numbers" indicators. Query: project, date_from, date_to,
+    audience=public for the suppressed version (always, for donor viewers)."""
+    return _report(request, query).as_json()
+
+
+@router.get("/assistance-in-numbers/{code}/records")
+def indicator_records(
+    request: AuthedHttpRequest, code: str, query: DrillQuery = Query(...)
+) -> dict:
+    """The pseudonymous references behind an indicator (or one category of it)."""
+    project = selectors.project_get_for_user(user=request.user, code=query.project)
+    period = selectors.report_period(project, query.date_from, query.date_to)
+    references = selectors.indicator_drill_down(
+        user=request.user,
+        project=project,
+        code=code,
+        period=period,
+        dimension=query.dimension,
+        category=query.category,
+    )
+    audit_record(
+        actor=request.user,
+        action="monitoring.drill_down",
+        obj=project,
+        detail={"indicator": code, "dimension": query.dimension, "count": len(references)},
+    )
+    return {"indicator": code, "count": len(references), "references": references}
+
+
+@router.get("/budget")
+def budget(request: AuthedHttpRequest, project: str | None = None) -> dict:
+    """Budget lines, spending and burn rate against time elapsed (report readers only)."""
+    found = selectors.project_get_for_user(user=request.user, code=project)
+    if request.user.role not in selectors.REPORT_READERS:
+        raise PermissionDenied("Budget details are for the project's own staff.")
+    summary = selectors.budget_summary(project=found, as_of=timezone.localdate())
+    return {
+        **summary,
+        "budget": str(summary["budget"]),
+        "spent": str(summary["spent"]),
+        "lines": [
+            {**x, "amount": str(x["amount"]), "spent": str(x["spent"])} for x in summary["lines"]
+        ],
+        "co_funding": [
+            {**c, "share_percent": str(c["share_percent"])} for c in summary["co_funding"]
+        ],
+    }

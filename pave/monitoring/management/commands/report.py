@@ -1,0 +1,73 @@
+import datetime
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from pave.core.audit import audit_record
+from pave.core.management.base import ActionCommand, cli_actor
+from pave.monitoring import outputs
+from pave.monitoring.models import Project
+from pave.monitoring.selectors import INTERNAL, PUBLIC
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+class Command(ActionCommand):
+    help = "Reports: pave report assistance-in-numbers [--project CODE] [--from] [--to] ..."
+    actions = {
+        "assistance-in-numbers": "the factsheet's indicators, computed from records, with "
+        "targets and disaggregations",
+    }
+
+    def add_action_arguments(self, action: str, parser: Any) -> None:
+        parser.add_argument("--project", help="project code (default: the earliest project)")
+        parser.add_argument("--from", dest="date_from", type=_date, help="first day (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="date_to", type=_date, help="last day (YYYY-MM-DD)")
+        parser.add_argument("--format", choices=outputs.FORMATS, default="json")
+        parser.add_argument("--language", choices=("en", "ar"), default="en")
+        parser.add_argument(
+            "--audience",
+            choices=(INTERNAL, PUBLIC),
+            default=INTERNAL,
+            help="public: suppress small counts for publication outside the organisation",
+        )
+        parser.add_argument("--output", type=Path, help="file to write (default: stdout)")
+
+    def handle_assistance_in_numbers(self, **options: Any) -> None:
+        projects = Project.objects.select_related("organisation").order_by("start", "code")
+        code = options["project"]
+        project = projects.filter(code=code).first() if code else projects.first()
+        if project is None:
+            raise CommandError(f"no project {code!r}" if code else "no project yet")
+        fmt = options["format"]
+        if (options["date_from"] and options["date_to"]) and options["date_from"] > options[
+            "date_to"
+        ]:
+            raise CommandError("--from is after --to")
+        report = outputs.build_for_output(
+            fmt,
+            project=project,
+            date_from=options["date_from"],
+            date_to=options["date_to"],
+            audience=options["audience"],
+        )
+        data = outputs.render(report, fmt, language=options["language"])
+        audit_record(
+            actor=cli_actor(),
+            action="monitoring.report.export",
+            obj=project,
+            detail={"format": fmt, "audience": report.audience, **report.as_json()["period"]},
+        )
+        if options["output"]:
+            options["output"].write_bytes(data)
+        elif fmt in ("pdf", "xlsx"):
+            sys.stdout.buffer.write(data)
+        else:
+            self.stdout.write(data.decode(), ending="" if data.endswith(b"\n") else "\n")

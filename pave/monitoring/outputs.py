@@ -1,0 +1,241 @@
+"""A report in each output format: json, csv, xlsx, html and pdf (bytes or text)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from pave.monitoring import charts
+from pave.monitoring.selectors import PUBLIC, Report, report_build
+
+FORMATS = ("json", "html", "pdf", "xlsx", "csv")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+FONTS = Path(__file__).resolve().parent.parent / "training" / "fonts"
+# Breakdowns the factsheet's charts need beyond each indicator's own.
+CHART_BREAKDOWNS: dict[str, tuple[str, ...]] = {"migrants_assisted": ("month", "citizenship")}
+
+# The factsheet is a publication in one language chosen per output (not the reader's UI
+# language), so its few fixed phrases travel with it.
+TEXT = {
+    "en": {
+        "title": "Assistance in numbers",
+        "period": "Period",
+        "to": "to",
+        "indicator": "Indicator",
+        "value": "Value",
+        "target": "Target",
+        "progress": "Progress to target",
+        "by_sex_age": "Migrants assisted by sex and age",
+        "trend": "Migrants assisted per month",
+        "by_country": "Migrants assisted by nationality",
+        "women": "Women",
+        "men": "Men",
+        "minors": "Minors",
+        "other": "Other or not known",
+        "suppressed": "fewer than {n}",
+        "note_public": "Counts below {n}, and the counts that would reveal them, are suppressed.",
+        "note_internal": "Internal: contains small counts; not for publication.",
+        "donor": "Funded by",
+    },
+    "ar": {
+        "title": "المساعدة بالأرقام",
+        "period": "الفترة",
+        "to": "إلى",
+        "indicator": "المؤشر",
+        "value": "القيمة",
+        "target": "الهدف",
+        "progress": "التقدّم نحو الهدف",
+        "by_sex_age": "المهاجرون الذين تلقّوا المساعدة حسب الجنس والعمر",
+        "trend": "المهاجرون الذين تلقّوا المساعدة شهرياً",
+        "by_country": "المهاجرون الذين تلقّوا المساعدة حسب الجنسية",
+        "women": "نساء",
+        "men": "رجال",
+        "minors": "قاصرون",
+        "other": "غير ذلك أو غير معروف",
+        "suppressed": "أقل من {n}",
+        "note_public": "حُجبت الأعداد الأقل من {n} والأعداد التي قد تكشف عنها.",
+        "note_internal": "داخلي: يتضمن أعداداً صغيرة؛ ليس للنشر.",
+        "donor": "بتمويل من",
+    },
+}
+
+
+def as_json(report: Report) -> str:
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+
+
+def table_rows(report: Report) -> list[list[Any]]:
+    """One row per indicator total and per disaggregation category."""
+    rows: list[list[Any]] = [
+        ["project", "from", "to", "indicator", "label", "category", "value", "target", "suppressed"]
+    ]
+    head = [report.project.code, report.period.start.isoformat(), report.period.end.isoformat()]
+    for result in report.indicators:
+        rows.append(
+            [
+                *head,
+                result.code,
+                result.label,
+                "total",
+                result.value,
+                result.target,
+                result.value is None,
+            ]
+        )
+        for category, n in result.disaggregation.items():
+            rows.append([*head, result.code, result.label, category, n, "", n is None])
+    return rows
+
+
+def as_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in table_rows(report):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return out.getvalue()
+
+
+def _xlsx_cell(ref: str, value: Any) -> str:
+    if isinstance(value, bool) or value is None or value == "":
+        value = "" if value is None else ("TRUE" if value is True else value)
+        if value == "" or value is False:
+            value = "FALSE" if value is False else ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def _column(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def as_xlsx(report: Report) -> bytes:
+    """A one-sheet workbook (Office Open XML written directly: no extra dependency)."""
+    rows = "".join(
+        f'<row r="{r + 1}">'
+        + "".join(_xlsx_cell(f"{_column(c)}{r + 1}", v) for c, v in enumerate(row))
+        + "</row>"
+        for r, row in enumerate(table_rows(report))
+    )
+    ns = "http://schemas.openxmlformats.org"
+    files = {
+        "[Content_Types].xml": f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/'
+        f'package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/'
+        f'spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+        '<sheet name="Indicators" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        f'xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/'
+        'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet '
+        f'xmlns="{ns}/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>',
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def factsheet_context(report: Report, *, language: str = "en") -> dict[str, Any]:
+    text = TEXT["ar" if language == "ar" else "en"]
+    rtl = language == "ar"
+    hidden = text["suppressed"].format(n=report.threshold)
+    label = (lambda r: r.label_ar or r.label) if rtl else (lambda r: r.label)
+    rows = [(label(r), r.value, r.target) for r in report.indicators]
+    context: dict[str, Any] = {
+        "report": report,
+        "text": text,
+        "language": "ar" if rtl else "en",
+        "rtl": rtl,
+        "hidden": hidden,
+        "public": report.audience == PUBLIC,
+        "note": (
+            text["note_public"] if report.audience == PUBLIC else text["note_internal"]
+        ).format(n=report.threshold),
+        "rows": [(label(r), r) for r in report.indicators],
+        "progress_svg": charts.progress_bars(
+            [row for row in rows if row[2]], title=text["progress"], rtl=rtl, hidden_label=hidden
+        ),
+    }
+    assisted = next((r for r in report.indicators if r.code == "migrants_assisted"), None)
+    if assisted is not None:
+        sex_age = assisted.breakdowns.get("sex_age", {})
+        context["sex_age_svg"] = charts.stacked_bar(
+            [(text.get(k, k), sex_age.get(k, 0)) for k in ("women", "men", "minors")],
+            title=text["by_sex_age"],
+            rtl=rtl,
+            hidden_label=hidden,
+        )
+        context["trend_svg"] = charts.line(
+            list(assisted.breakdowns.get("month", {}).items()), title=text["trend"], rtl=rtl
+        )
+        by_country = sorted(
+            assisted.breakdowns.get("citizenship", {}).items(), key=lambda kv: -(kv[1] or 0)
+        )
+        context["country_svg"] = charts.bars(
+            by_country, title=text["by_country"], rtl=rtl, hidden_label=hidden
+        )
+    return context
+
+
+def as_html(report: Report, *, language: str = "en") -> str:
+    with translation.override(language):
+        return render_to_string(
+            "monitoring/factsheet.html",
+            {**factsheet_context(report, language=language), "fonts": FONTS.as_uri()},
+        )
+
+
+def as_pdf(report: Report, *, language: str = "en") -> bytes:
+    from weasyprint import HTML  # imported here: heavy, and only PDFs need it
+
+    return HTML(string=as_html(report, language=language)).write_pdf()
+
+
+def render(report: Report, fmt: str, *, language: str = "en") -> bytes:
+    if fmt == "json":
+        return as_json(report).encode()
+    if fmt == "csv":
+        return as_csv(report).encode()
+    if fmt == "xlsx":
+        return as_xlsx(report)
+    if fmt == "html":
+        return as_html(report, language=language).encode()
+    if fmt == "pdf":
+        return as_pdf(report, language=language)
+    raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+
+
+def build_for_output(fmt: str, **kwargs: Any) -> Report:
+    """The report with the charts' breakdowns when the format draws charts."""
+    extra = CHART_BREAKDOWNS if fmt in ("html", "pdf") else None
+    return report_build(extra=extra, **kwargs)

@@ -1,0 +1,109 @@
+"""Every report endpoint × every role × own / other organisation / donor organisation."""
+
+import pytest
+
+from pave.accounts.roles import Role
+from pave.accounts.services import token_create
+from pave.monitoring.demo import monitoring_demo_load  # noqa: F401
+from pave.monitoring.services import project_create
+from pave.testing import make_org, make_user
+
+# role -> status of (report, drill-down, budget, dashboard page, factsheet page)
+OWN = {
+    Role.ADMINISTRATOR: (200, 200, 200, 200, 200),
+    Role.PROJECT_MANAGER: (200, 200, 200, 200, 200),
+    Role.ME_OFFICER: (200, 200, 200, 200, 200),
+    Role.DONOR_VIEWER: (200, 403, 403, 200, 200),
+    Role.CASE_MANAGER: (403, 403, 403, 403, 403),
+    Role.CASE_WORKER: (403, 403, 403, 403, 403),
+    Role.SCREENING_OFFICER: (403, 403, 403, 403, 403),
+    Role.TRAINER: (403, 403, 403, 403, 403),
+    Role.PARTNER_FOCAL_POINT: (403, 403, 403, 403, 403),
+}
+
+
+@pytest.fixture
+def project(personas):
+    import datetime
+
+    from pave.monitoring.services import indicator_save
+
+    donor = make_org("EU", name="EU delegation", type="InternationalOrganisation")
+    personas.donor = make_user("eva", donor, Role.DONOR_VIEWER)
+    project = project_create(
+        actor="test",
+        organisation=personas.ngo,
+        code="P1",
+        title="Project",
+        start=datetime.date(2014, 1, 1),
+        end=datetime.date(2014, 12, 31),
+        donor_organisation=donor,
+    )
+    indicator_save(
+        actor="test",
+        project=project,
+        code="assisted",
+        label="Assisted",
+        definition={"source": "cases", "disaggregations": ["sex_age"]},
+    )
+    return project
+
+
+def statuses(client, user):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
+    got = [
+        client.get("/api/v1/reports/assistance-in-numbers?project=P1", **headers).status_code,
+        client.get(
+            "/api/v1/reports/assistance-in-numbers/assisted/records?project=P1", **headers
+        ).status_code,
+        client.get("/api/v1/reports/budget?project=P1", **headers).status_code,
+    ]
+    client.force_login(user)
+    got += [
+        client.get("/reports/P1/").status_code,
+        client.get("/reports/P1/factsheet/").status_code,
+    ]
+    client.logout()
+    return tuple(got)
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_own_organisation(client, personas, project, role):
+    assert statuses(client, personas.by_role[role]) == OWN[role]
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_other_organisation_gets_404_or_403(client, personas, project, role):
+    expected = tuple(
+        404 if s == 200 or (s == 403 and OWN[role][0] == 200) else s for s in OWN[role]
+    )
+    assert statuses(client, personas.other_by_role[role]) == expected
+
+
+def test_donor_organisation_sees_suppressed_aggregates_only(client, personas, project):
+    from pave.testing import make_case
+
+    for _ in range(6):
+        make_case(personas.amal, identification_date="2014-03-01")
+    make_case(
+        personas.amal,
+        identification_date="2014-03-01",
+        person={**__import__("pave.testing").testing.person_data(), "sex": "male"},
+    )
+    assert statuses(client, personas.donor) == (200, 403, 403, 200, 200)
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {token_create(actor=personas.donor, user=personas.donor)[1]}"
+    }
+    data = client.get(
+        "/api/v1/reports/assistance-in-numbers?project=P1&audience=internal", **headers
+    ).json()
+    assert data["indicators"][0]["value"] == 7
+    assert data["indicators"][0]["disaggregation"] == {"men": None, "women": None}
+    manager = personas.by_role[Role.PROJECT_MANAGER]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=manager, user=manager)[1]}"}
+    data = client.get("/api/v1/reports/assistance-in-numbers?project=P1", **headers).json()
+    assert data["indicators"][0]["disaggregation"] == {"men": 1, "women": 6}
+    records = client.get(
+        "/api/v1/reports/assistance-in-numbers/assisted/records?project=P1", **headers
+    ).json()
+    assert records["count"] == 7 and all(r.startswith("LB-") for r in records["references"])

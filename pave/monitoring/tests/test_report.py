@@ -1,0 +1,145 @@
+"""The factsheet's numbers from the demo records, periods, disaggregation, drill-down and the
+number of queries a report takes."""
+
+import datetime
+
+import pytest
+
+from pave.monitoring.models import Project
+from pave.monitoring.selectors import PUBLIC, indicator_drill_down, report_build
+
+FACTSHEET = {
+    "dialogue_delegates": 19,
+    "dialogue_countries": 6,
+    "officers_trained": 36,
+    "civil_society_trained": 89,
+    "embassy_staff_trained": 8,
+    "journalists_trained": 15,
+    "awareness_attendees": 80,
+}
+
+
+def test_migrants_assisted_reproduces_the_factsheet(demo):
+    result = report_build(project=demo).get("migrants_assisted")
+    assert (result.value, result.target) == (89, 150)
+    assert result.disaggregation == {"men": 3, "minors": 1, "women": 85}
+    assert result.suppressed is False
+
+
+def test_participant_indicators_reproduce_the_factsheet(needs_training):
+    report = report_build(project=needs_training)
+    assert {code: report.get(code).value for code in FACTSHEET} == FACTSHEET
+
+
+def test_report_structure_is_exact(demo):
+    data = report_build(project=demo).as_json()
+    assert set(data) == {"project", "period", "indicators"}
+    assert data["project"] == "PAVE"
+    assert data["period"] == {"from": "2013-02-01", "to": "2015-01-31"}
+    assert [row["code"] for row in data["indicators"]] == [
+        "migrants_assisted",
+        *FACTSHEET,
+    ]
+    for row in data["indicators"]:
+        assert set(row) == {"code", "label", "value", "target", "disaggregation", "suppressed"}
+
+
+def test_a_period_counts_only_what_happened_in_it(demo):
+    first_half = report_build(
+        project=demo, date_from=datetime.date(2013, 7, 1), date_to=datetime.date(2013, 12, 31)
+    ).get("migrants_assisted")
+    second_half = report_build(
+        project=demo, date_from=datetime.date(2014, 1, 1), date_to=datetime.date(2014, 6, 30)
+    ).get("migrants_assisted")
+    assert 0 < first_half.value < 89 and 0 < second_half.value < 89
+    # A person assisted in both halves is one person in each, and once overall.
+    assert first_half.value + second_half.value >= 89
+    nothing = report_build(
+        project=demo, date_from=datetime.date(2015, 1, 1), date_to=datetime.date(2015, 1, 31)
+    ).get("migrants_assisted")
+    assert nothing.value == 0
+
+
+def test_a_period_before_july_2013_counts_only_the_february_2013_workshop(needs_training):
+    early = report_build(project=needs_training, date_to=datetime.date(2013, 6, 30))
+    assert 0 < early.get("civil_society_trained").value < 89
+    assert early.get("officers_trained").value == 0
+    assert early.get("migrants_assisted").value == 0
+    # The February 2013 group came back in April 2014: since July 2013 they count again.
+    since_july = report_build(project=needs_training, date_from=datetime.date(2013, 7, 1))
+    assert since_july.get("civil_society_trained").value == 89
+
+
+def test_target_is_the_year_one_milestone_for_a_report_ending_in_year_one(demo):
+    result = report_build(project=demo, date_to=datetime.date(2013, 12, 31))
+    assert result.get("migrants_assisted").target == 60
+
+
+def test_public_report_suppresses_small_cells_and_their_complement(demo):
+    result = report_build(project=demo, audience=PUBLIC).get("migrants_assisted")
+    assert result.value == 89
+    assert result.disaggregation == {"men": None, "minors": None, "women": 85}
+    assert result.suppressed is True
+
+
+def test_public_report_hides_the_second_smallest_when_only_one_is_small(demo):
+    result = report_build(project=demo, audience=PUBLIC, threshold=2).get("migrants_assisted")
+    # Only the minor (1) is below 2; the men (3) go with it, or 1 = 89 - 85 - 3.
+    assert result.disaggregation == {"men": None, "minors": None, "women": 85}
+
+
+def test_drill_down_lists_exactly_the_people_counted(demo):
+    maya = demo.organisation.users.get(username="maya")
+    period = report_build(project=demo).period
+    everyone = indicator_drill_down(
+        user=maya, project=demo, code="migrants_assisted", period=period
+    )
+    assert len(everyone) == len(set(everyone)) == 89
+    assert all(ref.startswith("LB-") for ref in everyone)
+    men = indicator_drill_down(
+        user=maya,
+        project=demo,
+        code="migrants_assisted",
+        period=period,
+        dimension="sex_age",
+        category="men",
+    )
+    assert len(men) == 3 and set(men) <= set(everyone)
+
+
+def _add_services(project: Project, extra_cases: int) -> None:
+    from pave.assistance.models import ServiceDelivery, ServiceType
+    from pave.cases.models import Case
+    from pave.demo.services import demo_generate
+
+    demo_generate(persons=extra_cases, seed=7)
+    service_type = ServiceType.objects.order_by("pk").first()
+    new = Case.objects.filter(organisation=project.organisation).order_by("-pk")[:extra_cases]
+    ServiceDelivery.objects.bulk_create(
+        ServiceDelivery(
+            case=case,
+            service_type=service_type,
+            provider=project.organisation,
+            delivered_on=datetime.date(2014, 3, 1),
+        )
+        for case in new
+    )
+
+
+@pytest.mark.parametrize("audience", ["internal", PUBLIC])
+def test_a_report_takes_the_same_number_of_queries_whatever_the_data_size(
+    demo, django_assert_max_num_queries, django_assert_num_queries, audience
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Warm up once: process-wide caches (content types, code lists) fill on a first call.
+    report_build(project=demo, audience=audience, extra={"migrants_assisted": ("month",)})
+    with CaptureQueriesContext(connection) as small:
+        report_build(project=demo, audience=audience, extra={"migrants_assisted": ("month",)})
+    _add_services(demo, 300)
+    with django_assert_num_queries(len(small.captured_queries)):
+        report = report_build(
+            project=demo, audience=audience, extra={"migrants_assisted": ("month",)}
+        )
+    assert report.get("migrants_assisted").value == 389
