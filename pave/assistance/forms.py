@@ -43,7 +43,7 @@ def _optional(choices: Any, empty: Any = None) -> list[tuple[Any, Any]]:
 class ServiceTypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Model) -> str:
         service_type: ServiceType = obj  # type: ignore[assignment]
-        return f"{service_type.get_family_display()} — {service_type.name}"
+        return f"{service_type.get_family_display()} — {service_type}"
 
 
 class RecordForm(forms.Form):

@@ -9,6 +9,7 @@ from it alone.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pave.accounts.models import Organisation
@@ -38,7 +39,9 @@ class ServiceType(TimeStampedModel):
         ordering = ["family", "sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        # The shipped catalogue's names are in the translation catalogues; names an
+        # administrator adds come back unchanged.
+        return gettext(self.name)
 
 
 class CaseRecord(TimeStampedModel):

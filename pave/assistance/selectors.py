@@ -134,7 +134,7 @@ def assistance_timeline(case: Case) -> Iterator[TimelineEntry]:
             day=service.delivered_on,
             at=_moment(service),
             kind="service",
-            title=gettext("Service: %(name)s") % {"name": service.service_type.name},
+            title=gettext("Service: %(name)s") % {"name": str(service.service_type)},
             detail=" · ".join(str(f) for f in facts if f),
             text=service.notes,
             actor=_name(service.recorded_by),
