@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pave.monitoring.suppression import suppress
+
 DEFAULT_THRESHOLD = 5
 
 
@@ -85,29 +87,6 @@ def count_participants(
 # --- small-cell suppression ------------------------------------------------------------------
 
 
-def suppressed_cells(
-    cells: Mapping[Hashable, int], lines: Sequence[Sequence[Hashable]], *, threshold: int
-) -> set[Hashable]:
-    """Cells to hide: every 0 < n < threshold, then, in any line (cells with their margin)
-    holding exactly one hidden cell, the smallest other non-zero one, until nothing changes.
-    No hidden cell can then be recovered from one line by subtraction."""
-    if threshold < 1:
-        raise ValueError("the suppression threshold must be at least 1")
-    hidden = {cell for cell, n in cells.items() if 0 < n < threshold}
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
-                continue
-            others = [cell for cell in line if cell not in hidden]
-            pool = [cell for cell in others if cells[cell] > 0] or others
-            if pool:
-                hidden.add(min(pool, key=lambda cell: (cells[cell], str(cell))))
-                changed = True
-    return hidden
-
-
 def suppress_counts(result: Mapping[str, Any], *, threshold: int) -> dict[str, Any]:
     """The counts of `count_participants` fit to leave the organisation: small cells and
     the cells that would give them away are None; `suppressed` says whether any was hidden."""
@@ -128,7 +107,7 @@ def suppress_counts(result: Mapping[str, Any], *, threshold: int) -> dict[str, A
         lines.append([*column, ("by_sex", sex)])
     # Types overlap (no subtraction recovers them): threshold only.
     cells.update({("by_event_type", code): n for code, n in result["by_event_type"].items()})
-    hidden = suppressed_cells(cells, lines, threshold=threshold)
+    hidden = suppress(cells, lines, threshold=threshold)
 
     def shown(key: Hashable) -> int | None:
         return None if key in hidden else cells[key]

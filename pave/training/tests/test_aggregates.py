@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pave.monitoring.suppression import suppress
 from pave.training.aggregates import (
     Fact,
     count_participants,
     knowledge_summary,
     suppress_counts,
     suppress_knowledge,
-    suppressed_cells,
 )
 
 SEXES = ["female", "male", "other", "unknown"]
@@ -102,14 +102,14 @@ def recover(cells, lines):
 
 def test_primary_and_complementary_suppression():
     cells = {"a": 2, "b": 10, "c": 7, "total": 19}
-    hidden = suppressed_cells(cells, [["a", "b", "c", "total"]], threshold=5)
+    hidden = suppress(cells, [["a", "b", "c", "total"]], threshold=5)
     assert hidden == {"a", "c"}  # c hides a: 19 - 10 would otherwise give 9 = a + c only
     shown = {k: (None if k in hidden else v) for k, v in cells.items()}
     assert recover(shown, [["a", "b", "c", "total"]]) == {}
 
 
 def test_zero_is_not_suppressed():
-    assert suppressed_cells({"a": 0, "b": 9, "t": 9}, [["a", "b", "t"]], threshold=5) == set()
+    assert suppress({"a": 0, "b": 9, "t": 9}, [["a", "b", "t"]], threshold=5) == set()
 
 
 def test_suppressed_aggregate_hides_small_cells_and_what_would_reveal_them():
@@ -170,7 +170,7 @@ def test_no_suppressed_cell_can_be_recovered_by_subtraction(people, threshold):
 
 def test_threshold_must_be_positive():
     with pytest.raises(ValueError):
-        suppressed_cells({"a": 1}, [], threshold=0)
+        suppress({"a": 1}, [], threshold=0)
 
 
 # --- knowledge gain --------------------------------------------------------------------------
