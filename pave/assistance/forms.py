@@ -25,6 +25,7 @@ from pave.assistance.models import (
 )
 from pave.cases.forms import UserChoiceField, field_label
 from pave.core import codelists
+from pave.core.forms import add_service_errors
 
 
 def _date_input() -> forms.DateInput:
@@ -68,11 +69,7 @@ class RecordForm(forms.Form):
         }
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
+        add_service_errors(self, exc)
 
 
 class ServiceDeliveryForm(RecordForm):
@@ -230,8 +227,4 @@ class ServiceTypeForm(forms.Form):
             del self.fields["code"]
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
+        add_service_errors(self, exc)

@@ -21,6 +21,7 @@ from pave.cases import selectors
 from pave.cases.models import Case, Person
 from pave.cases.services import CASE_FIELDS, PERSON_FIELDS
 from pave.core import codelists
+from pave.core.forms import add_service_errors
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -284,13 +285,7 @@ class CaseForm(forms.Form):
         return self._values(self.CASE)
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        """Show a service's {field: [messages]} on the matching inputs, the rest above."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, messages in exc.message_dict.items():
-            field = name.removeprefix("person.")
-            self.add_error(field if field in self.fields else None, messages)
+        add_service_errors(self, exc, strip_prefix="person.")
 
 
 def case_initial(case: Case) -> dict[str, Any]:

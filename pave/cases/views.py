@@ -29,7 +29,7 @@ from pave.cases.forms import (
 )
 from pave.cases.models import Case, Person
 from pave.core import codelists
-from pave.core.http import AuthedHttpRequest
+from pave.core.http import AuthedHttpRequest, requested_page
 
 PAGE_SIZE = 50
 
@@ -49,18 +49,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 # --- list ------------------------------------------------------------------------------------
 
 
-def _page_number(request: AuthedHttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @login_required
 def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
     actor = request.user
     form = CaseSearchForm(request.GET, user=actor)
-    page_number = _page_number(request)
+    page_number = requested_page(request)
     cases: list[Case] = []
     total, total_exact = 0, True
     if form.is_valid():

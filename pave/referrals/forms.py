@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,15 +45,6 @@ class ServiceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Model) -> str:
         service: ServiceType = obj  # type: ignore[assignment]
         return f"{service.get_family_display()}: {_(service.name)}"
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's {field: [messages]} on the matching inputs, the rest above."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
 
 
 class _Form(forms.Form):

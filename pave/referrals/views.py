@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from pave.accounts.models import Organisation
 from pave.accounts.roles import CaseScope
 from pave.cases.selectors import case_get_for_user
-from pave.core.http import AuthedHttpRequest
+from pave.core.forms import add_service_errors
+from pave.core.http import AuthedHttpRequest, requested_page
 from pave.referrals import selectors, services
 from pave.referrals.forms import (
     ConsentForm,
@@ -25,7 +26,6 @@ from pave.referrals.forms import (
     ReferralFilterForm,
     ReferralForm,
     WithdrawForm,
-    add_service_errors,
 )
 from pave.referrals.models import ReferralStatus, SharedField
 from pave.referrals.roles import (
@@ -37,13 +37,6 @@ from pave.referrals.roles import (
 )
 
 PAGE_SIZE = 50
-
-
-def _page_number(request: AuthedHttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 # --- lists -----------------------------------------------------------------------------------
@@ -60,7 +53,7 @@ def referral_list_view(request: AuthedHttpRequest) -> HttpResponse:
     if box not in (selectors.SENT, selectors.RECEIVED):
         box = default_box
     form = ReferralFilterForm(request.GET)
-    page_number = _page_number(request)
+    page_number = requested_page(request)
     filters = selectors.ReferralFilters(box=box, **form.values())
     rows, total = services.referral_search(
         actor=user, filters=filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE

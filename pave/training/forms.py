@@ -15,17 +15,8 @@ from django_countries import countries
 
 from pave.accounts.models import Organisation, User
 from pave.core import codelists
-from pave.training import importers, selectors
+from pave.training import importers, selectors, services
 from pave.training.models import Event, EventType, Session, StakeholderGroup
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's {field: [messages]} on the matching inputs, the rest above."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
 
 
 def _date_input() -> forms.DateInput:
@@ -180,16 +171,7 @@ class ParticipantForm(_Form):
     )
     email = forms.EmailField(label=_("E-mail"), max_length=200, required=False)
 
-    PARTICIPANT_FIELDS = (
-        "full_name",
-        "sex",
-        "stakeholder_group",
-        "affiliation",
-        "country",
-        "title",
-        "phone",
-        "email",
-    )
+    PARTICIPANT_FIELDS = services.PARTICIPANT_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from pave.core import codelists
-from pave.core.http import AuthedHttpRequest
+from pave.core.forms import add_service_errors
+from pave.core.http import AuthedHttpRequest, requested_page
 from pave.training import selectors, services
 from pave.training.certificates import PdfUnavailable
 from pave.training.forms import (
@@ -36,7 +37,6 @@ from pave.training.forms import (
     ParticipantForm,
     SessionForm,
     VerifyForm,
-    add_service_errors,
     event_initial,
     participant_initial,
 )
@@ -48,13 +48,6 @@ PAGE_SIZE = 50
 def _require_manager(request: AuthedHttpRequest) -> None:
     if not selectors.may_manage(request.user):
         raise PermissionDenied(_("Your role gives no access to training records."))
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 def _verify_url(request: HttpRequest) -> Any:
@@ -77,7 +70,7 @@ def event_list_view(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
     form = EventFilterForm(request.GET)
     events = selectors.event_list(user=request.user, filters=form.filters())
-    page_number = _page_number(request)
+    page_number = requested_page(request)
     page = list(events[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE + 1])
     return render(
         request,
@@ -425,7 +418,7 @@ def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
 def participant_list_view(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
     form = ParticipantFilterForm(request.GET)
-    page_number = _page_number(request)
+    page_number = requested_page(request)
     name = form.cleaned_data.get("name", "") if form.is_valid() else ""
     page = services.participant_search(
         actor=request.user,
