@@ -58,6 +58,7 @@ def page(chromium, live_server):
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
+    context.pave_base_url = live_server.url  # for pave.testing.use_language
     page = context.new_page()
     yield page
     context.close()

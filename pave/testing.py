@@ -115,3 +115,56 @@ def screenshot(page: Any, name: str) -> None:
     """Keep a picture of a key page as a test artefact (test-artifacts/NAME.png)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# --- Browser helpers (Playwright, sync API) -------------------------------------------------
+
+
+def use_language(page: Any, language: str) -> None:
+    """Choose the interface language as the language switcher does (Django's language cookie).
+    The `page` fixture records the live server's address on its context."""
+    from django.conf import settings
+
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.LANGUAGE_COOKIE_NAME,
+                "value": language,
+                "url": page.context.pave_base_url,
+            }
+        ]
+    )
+
+
+def log_in(page: Any, username: str, *, password: str = PASSWORD) -> None:
+    """Log in through the login form, whatever the interface language (fields by id)."""
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def log_out(page: Any) -> None:
+    page.locator(".account form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+AXE_IMPACTS_FAILING = ("serious", "critical")
+
+
+def axe_check(page: Any, name: str = "") -> list[dict]:
+    """Run axe-core (bundled by axe-playwright-python) on the page as it is now and fail on
+    any serious or critical violation; minor and moderate ones are returned for the caller."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    failing = [v for v in violations if v.get("impact") in AXE_IMPACTS_FAILING]
+    if failing:
+        lines = [f"axe-core: {len(failing)} serious/critical violation(s) on {name or page.url}"]
+        for v in failing:
+            targets = [", ".join(node["target"]) for node in v["nodes"][:5]]
+            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} — {targets}")
+        raise AssertionError("\n".join(lines))
+    return violations
