@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "axes",
     "django_countries",
     "pave.core",
@@ -155,6 +156,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "pave" / "locale"]
+FORMAT_MODULE_PATH = ["pave.core.formats"]
 TIME_ZONE = env_str("PAVE_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
