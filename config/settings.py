@@ -210,6 +210,9 @@ PAVE_REFERRAL_RESPONSE_DAYS = env_int("PAVE_REFERRAL_RESPONSE_DAYS", 5)
 
 EMAIL_BACKEND = env_str("PAVE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("PAVE_FROM_EMAIL", "pave@localhost")
+# Where users reach PAVE (e.g. https://pave.example.org): e-mails link to it; without it their
+# links are paths only, which a mail client cannot open.
+PAVE_BASE_URL = env_str("PAVE_BASE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

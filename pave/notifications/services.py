@@ -23,6 +23,12 @@ from pave.notifications.selectors import notification_get_for_user, unread_for_u
 CLOSED_STAGES = (CaseStage.CLOSED, CaseStage.CLOSED_REFERRED)
 
 
+def absolute_link(path: str) -> str:
+    """The link an e-mail carries: on PAVE_BASE_URL when it is set, else the path alone."""
+    path = path or "/"
+    return f"{settings.PAVE_BASE_URL}{path}" if settings.PAVE_BASE_URL else path
+
+
 def _send_email(notification_ids: list[int]) -> None:
     """One message per recipient (addresses are never disclosed to one another)."""
     rows = Notification.objects.filter(pk__in=notification_ids).select_related("user")
@@ -33,7 +39,7 @@ def _send_email(notification_ids: list[int]) -> None:
             body = "\n\n".join(
                 [
                     row.message,
-                    _("Log in to PAVE to see it: %(url)s") % {"url": row.url or "/"},
+                    _("Log in to PAVE to see it: %(url)s") % {"url": absolute_link(row.url)},
                     _("This message holds no personal data on purpose; PAVE shows the rest."),
                 ]
             )

@@ -61,6 +61,20 @@ def test_notify_creates_one_row_per_recipient_and_emails_after_commit(
     assert len(message.to) == 1  # recipients never see one another's address
 
 
+def test_emails_link_to_the_configured_address(
+    with_email, settings, django_capture_on_commit_callbacks
+):
+    settings.PAVE_BASE_URL = "https://pave.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipients=[with_email.amal],
+            kind="approval_waiting",
+            message="Case LB-2014-000001: a closure waits for your approval.",
+            url="/cases/1/",
+        )
+    assert "https://pave.example.org/cases/1/" in mail.outbox[0].body
+
+
 def test_notify_skips_inactive_users_and_refuses_unknown_kinds(personas):
     personas.amal.is_active = False
     personas.amal.save()
