@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from pave.core import codelists
@@ -362,7 +363,11 @@ def _session_for_header(text: str, sessions: Sequence[SessionRef]) -> SessionRef
                     "h": day.isoformat(),
                 }
             return session
-        return _("the event has %(n)s session(s), not a session %(k)s") % {
+        return ngettext(
+            "the event has %(n)s session, not a session %(k)s",
+            "the event has %(n)s sessions, not a session %(k)s",
+            len(sessions),
+        ) % {
             "n": len(sessions),
             "k": number,
         }

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
@@ -237,7 +238,13 @@ def attendance_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             return _render_attendance(request, event_id, errors=exc.messages, status=422)
-        messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": changes})
+        messages.success(
+            request,
+            ngettext(
+                "Attendance saved (%(n)s change).", "Attendance saved (%(n)s changes).", changes
+            )
+            % {"n": changes},
+        )
         return redirect("training:event", event_id=event_id)
     return _render_attendance(request, event_id)
 
@@ -367,7 +374,15 @@ def export_view(request: AuthedHttpRequest, event_id: int, fmt: str) -> HttpResp
 @require_POST
 def certificates_issue_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
     issued = services.certificates_issue(actor=request.user, event_id=event_id)
-    messages.success(request, _("%(n)s participants now hold a certificate.") % {"n": len(issued)})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s participant now holds a certificate.",
+            "%(n)s participants now hold a certificate.",
+            len(issued),
+        )
+        % {"n": len(issued)},
+    )
     return redirect("training:event", event_id=event_id)
 
 
