@@ -81,3 +81,16 @@ def test_counts_are_grouped_in_the_languages_way(personas, language, shown):
     with translation.override(language):
         text = template.render(Context({"n": 1234}))
     assert text.startswith(shown)
+
+
+def test_arabic_date_and_time_read_in_arabic_order(personas):
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    moment = dt.datetime(2026, 11, 29, 16, 15)
+    with translation.override("ar"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "29 نوفمبر، 2026، 4:15 م"
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == (
+            "29\u200f/11\u200f/2026 4:15 م"
+        )
