@@ -81,14 +81,15 @@ def budget(request: AuthedHttpRequest, project: str | None = None) -> dict:
     if request.user.role not in selectors.REPORT_READERS:
         raise PermissionDenied("Budget details are for the project's own staff.")
     summary = selectors.budget_summary(project=found, as_of=timezone.localdate())
+    money = ("budget", "allocated", "spent", "remaining", "amount", "share_percent")
     return {
-        **summary,
-        "budget": str(summary["budget"]),
-        "spent": str(summary["spent"]),
-        "lines": [
-            {**x, "amount": str(x["amount"]), "spent": str(x["spent"])} for x in summary["lines"]
-        ],
-        "co_funding": [
-            {**c, "share_percent": str(c["share_percent"])} for c in summary["co_funding"]
-        ],
+        **_strings(summary, money),
+        "as_of": summary["as_of"].isoformat(),
+        "lines": [_strings(x, money) for x in summary["lines"]],
+        "co_funding": [_strings(c, money) for c in summary["co_funding"]],
     }
+
+
+def _strings(row: dict, names: tuple[str, ...]) -> dict:
+    """Amounts as decimal strings: exact, unlike JSON numbers."""
+    return {k: str(v) if k in names else v for k, v in row.items()}

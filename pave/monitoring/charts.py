@@ -1,8 +1,11 @@
 """Server-rendered SVG charts for the factsheet: no JavaScript, no external library.
 
-Each function returns an SVG string. `rtl=True` mirrors the horizontal axis (bars grow from
-the right, labels anchor on the right) for Arabic. Suppressed values (None) are drawn as a
-hatched gap labelled "<5" style by the caller's `hidden_label`.
+Each function returns an SVG string: an image with an accessible name (its title) and a
+description listing its numbers, for readers who cannot see it. `rtl=True` mirrors the
+horizontal axis for Arabic: bars grow from the right, labels start at the right, the monthly
+trend's time runs from right to left. The SVG states its own `direction` so that text anchors
+mean the same in a browser (where an inline SVG inherits the page's direction) and in the PDF.
+Suppressed values (None) are drawn as a gap labelled by the caller's `hidden_label`.
 """
 
 from __future__ import annotations
@@ -14,12 +17,20 @@ WIDTH = 640
 PALETTE = ("#1f5fa8", "#e07b39", "#3b9c6e", "#8e5ea2", "#c44e52", "#777777")
 
 
-def _svg(height: int, body: str, title: str) -> str:
+def _svg(height: int, body: str, title: str, *, rtl: bool, desc: str = "") -> str:
+    direction = "rtl" if rtl else "ltr"
+    description = f"<desc>{escape(desc)}</desc>" if desc else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" font-family="Noto Sans, Noto Naskh Arabic, sans-serif" '
-        f'font-size="12"><title>{escape(title)}</title>{body}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
+        f'direction="{direction}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'height="{height}" font-family="Noto Sans, Noto Naskh Arabic, sans-serif" '
+        f'font-size="12"><title>{escape(title)}</title>{description}{body}</svg>'
     )
+
+
+def _listing(items: Sequence[tuple[str, object]], hidden_label: str = "") -> str:
+    """The chart's numbers as text: "Women: 85; Men: 3"."""
+    return "; ".join(f"{label}: {hidden_label if n is None else n}" for label, n in items)
 
 
 def _x(x: float, width: float, rtl: bool) -> float:
@@ -28,7 +39,9 @@ def _x(x: float, width: float, rtl: bool) -> float:
 
 
 def _text(x: float, y: float, text: str, *, rtl: bool, end: bool = False, **attrs: str) -> str:
-    anchor = ("start" if end else "end") if rtl else ("end" if end else "start")
+    """Text that starts (`end`: ends) `x` from the reading start: the left edge, or in RTL the
+    right edge. With the SVG's direction set, "start" is the right end of RTL text."""
+    anchor = "end" if end else "start"
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
     x = WIDTH - x if rtl else x
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
@@ -62,7 +75,10 @@ def progress_bars(
         )
         note = f"{value} / {target}" if target else str(value)
         body.append(_text(track_x + track_w + 6, y + 15, note, rtl=rtl))
-    return _svg(20 + len(rows) * row_h, "".join(body), title)
+    desc = _listing(
+        [(label, hidden_label if v is None else f"{v} / {t}" if t else v) for label, v, t in rows]
+    )
+    return _svg(20 + len(rows) * row_h, "".join(body), title, rtl=rtl, desc=desc)
 
 
 def stacked_bar(
@@ -91,7 +107,8 @@ def stacked_bar(
         )
         shown = hidden_label if count is None else str(count)
         body.append(_text(28, y, f"{label}: {shown}", rtl=rtl))
-    return _svg(70 + len(parts) * 18, "".join(body), title)
+    desc = _listing(parts, hidden_label)
+    return _svg(70 + len(parts) * 18, "".join(body), title, rtl=rtl, desc=desc)
 
 
 def bars(
@@ -116,13 +133,20 @@ def bars(
             f'fill="{PALETTE[2]}"/>'
         )
         body.append(_text(166 + w, y + 14, str(n), rtl=rtl))
-    return _svg(20 + len(items) * 24, "".join(body), title)
+    desc = _listing(items, hidden_label)
+    return _svg(20 + len(items) * 24, "".join(body), title, rtl=rtl, desc=desc)
 
 
-def line(points: Sequence[tuple[str, int | None]], *, title: str, rtl: bool = False) -> str:
+def line(
+    points: Sequence[tuple[str, int | None]],
+    *,
+    title: str,
+    rtl: bool = False,
+    hidden_label: str = "suppressed",
+) -> str:
     """A monthly trend; suppressed months break the line. Time runs right-to-left in RTL."""
     if not points:
-        return _svg(40, "", title)
+        return _svg(40, "", title, rtl=rtl)
     height, left, plot_w, plot_h = 220, 40.0, 580.0, 160.0
     peak = max((n or 0 for _label, n in points), default=0) or 1
     step = plot_w / max(len(points) - 1, 1)
@@ -151,4 +175,4 @@ def line(points: Sequence[tuple[str, int | None]], *, title: str, rtl: bool = Fa
                 f'points="{" ".join(seg)}"/>'
             )
     body.append(_text(0, 24, str(peak), rtl=rtl))
-    return _svg(height, "".join(body), title)
+    return _svg(height, "".join(body), title, rtl=rtl, desc=_listing(points, hidden_label))

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django_countries import countries
 
 from pave.monitoring import charts
 from pave.monitoring.selectors import PUBLIC, Report, report_build
@@ -25,6 +26,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
 }
 FONTS = Path(__file__).resolve().parent.parent / "training" / "fonts"
+STYLESHEET = Path(__file__).resolve().parent / "static" / "monitoring" / "factsheet.css"
 # Breakdowns the factsheet's charts need beyond each indicator's own.
 CHART_BREAKDOWNS: dict[str, tuple[str, ...]] = {"migrants_assisted": ("month", "citizenship")}
 
@@ -165,6 +167,13 @@ def as_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
+def _country_name(code: str, text: dict[str, str]) -> str:
+    """The country's name in the active language (the factsheet's), else the code."""
+    if code == "unknown":
+        return text["other"]
+    return str(countries.name(code)) or code
+
+
 def factsheet_context(report: Report, *, language: str = "en") -> dict[str, Any]:
     text = TEXT["ar" if language == "ar" else "en"]
     rtl = language == "ar"
@@ -196,10 +205,17 @@ def factsheet_context(report: Report, *, language: str = "en") -> dict[str, Any]
             hidden_label=hidden,
         )
         context["trend_svg"] = charts.line(
-            list(assisted.breakdowns.get("month", {}).items()), title=text["trend"], rtl=rtl
+            list(assisted.breakdowns.get("month", {}).items()),
+            title=text["trend"],
+            rtl=rtl,
+            hidden_label=hidden,
         )
         by_country = sorted(
-            assisted.breakdowns.get("citizenship", {}).items(), key=lambda kv: -(kv[1] or 0)
+            (
+                (_country_name(code, text), n)
+                for code, n in assisted.breakdowns.get("citizenship", {}).items()
+            ),
+            key=lambda kv: -(kv[1] or 0),
         )
         context["country_svg"] = charts.bars(
             by_country, title=text["by_country"], rtl=rtl, hidden_label=hidden
@@ -207,11 +223,31 @@ def factsheet_context(report: Report, *, language: str = "en") -> dict[str, Any]
     return context
 
 
-def as_html(report: Report, *, language: str = "en") -> str:
+def _inline_css() -> str:
+    """The factsheet's stylesheet with the fonts it embeds, for the PDF and a saved file."""
+    faces = "".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+        f'src: url("{FONTS.as_uri()}/{file}"); }}\n'
+        for family, weight, file in (
+            ("Noto Sans", "normal", "NotoSans-Regular.ttf"),
+            ("Noto Sans", "bold", "NotoSans-Bold.ttf"),
+            ("Noto Naskh Arabic", "normal", "NotoNaskhArabic-Regular.ttf"),
+            ("Noto Naskh Arabic", "bold", "NotoNaskhArabic-Bold.ttf"),
+        )
+    )
+    return faces + STYLESHEET.read_text(encoding="utf-8")
+
+
+def as_html(report: Report, *, language: str = "en", web: bool = False) -> str:
+    """A standalone document; `web` links the stylesheet instead (served pages may not
+    carry inline styles, and the reader's browser has its own fonts)."""
     with translation.override(language):
         return render_to_string(
             "monitoring/factsheet.html",
-            {**factsheet_context(report, language=language), "fonts": FONTS.as_uri()},
+            {
+                **factsheet_context(report, language=language),
+                "inline_css": "" if web else _inline_css(),
+            },
         )
 
 
@@ -221,7 +257,7 @@ def as_pdf(report: Report, *, language: str = "en") -> bytes:
     return HTML(string=as_html(report, language=language)).write_pdf()
 
 
-def render(report: Report, fmt: str, *, language: str = "en") -> bytes:
+def render(report: Report, fmt: str, *, language: str = "en", web: bool = False) -> bytes:
     if fmt == "json":
         return as_json(report).encode()
     if fmt == "csv":
@@ -229,7 +265,7 @@ def render(report: Report, fmt: str, *, language: str = "en") -> bytes:
     if fmt == "xlsx":
         return as_xlsx(report)
     if fmt == "html":
-        return as_html(report, language=language).encode()
+        return as_html(report, language=language, web=web).encode()
     if fmt == "pdf":
         return as_pdf(report, language=language)
     raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")

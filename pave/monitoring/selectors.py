@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from pave.accounts.models import User
+from pave.accounts.roles import CaseScope
+from pave.assistance.models import FollowUpVisit
+from pave.cases.models import Case
+from pave.core.codelists import CaseStage
 from pave.monitoring import definitions, suppression
-from pave.monitoring.access import DONOR_READERS, REPORT_READERS
+from pave.monitoring.access import DONOR_READERS, INDICATOR_EDITORS, REPORT_READERS
 from pave.monitoring.compute import Period, compute, drill_down
-from pave.monitoring.models import Indicator, IndicatorKind, ManualValue, Project, Target
+from pave.monitoring.models import (
+    BudgetLine,
+    Expenditure,
+    Indicator,
+    IndicatorKind,
+    ManualValue,
+    Project,
+    Target,
+)
+from pave.referrals.models import Referral, ReferralStatus
+from pave.referrals.roles import RECEIVERS
 
 INTERNAL, PUBLIC = "internal", "public"
 # sex_age categories keep their own names in the JSON; other dimensions are prefixed.
@@ -259,28 +275,188 @@ def indicator_drill_down(
     )
 
 
+def _money(amount: Decimal | int) -> Decimal:
+    """To the cent: SQLite sums decimals without their scale."""
+    return Decimal(amount).quantize(Decimal("0.01"))
+
+
 def budget_summary(*, project: Project, as_of: datetime.date) -> dict[str, Any]:
-    """Budget, spending to date, burn rate against the share of the project's time elapsed."""
+    """Budget, spending to date (expenditures dated up to `as_of`), and the burn rate (share
+    of the budget spent) against the share of the project's time elapsed, both 0..1."""
     lines = list(
         project.budget_lines.annotate(
             spent=Sum("expenditures__amount", filter=Q(expenditures__spent_on__lte=as_of))
         ).order_by("code")
     )
-    spent = sum((line.spent or 0 for line in lines), start=0)
+    spent = _money(sum((line.spent or 0 for line in lines), start=Decimal(0)))
+    allocated = _money(sum((line.amount for line in lines), start=Decimal(0)))
     total_days = max((project.end - project.start).days, 1)
     elapsed = min(max((as_of - project.start).days, 0), total_days)
-    budget = project.budget or sum((line.amount for line in lines), start=0)
+    budget = _money(project.budget or allocated)
     return {
         "currency": project.currency,
+        "as_of": as_of,
         "budget": budget,
+        "allocated": allocated,
         "spent": spent,
+        "remaining": budget - spent,
         "burn_rate": float(spent / budget) if budget else 0.0,
         "time_elapsed": elapsed / total_days,
         "lines": [
-            {"code": x.code, "title": x.title, "amount": x.amount, "spent": x.spent or 0}
+            {
+                "id": x.pk,
+                "code": x.code,
+                "title": x.title,
+                "amount": x.amount,
+                "spent": _money(x.spent or 0),
+                "remaining": _money(x.amount - (x.spent or 0)),
+                "burn_rate": float((x.spent or 0) / x.amount) if x.amount else 0.0,
+            }
             for x in lines
         ],
         "co_funding": [
-            {"funder": c.funder, "share_percent": c.share_percent} for c in project.co_funding.all()
+            {
+                "funder": c.funder,
+                "share_percent": c.share_percent,
+                "amount": _money(budget * c.share_percent / 100),
+            }
+            for c in project.co_funding.all()
         ],
     }
+
+
+def expenditures_recent(*, project: Project, limit: int = 10) -> list[Expenditure]:
+    """The project's latest expenditures (by date, then by entry), with their line."""
+    return list(
+        Expenditure.objects.filter(line__project=project)
+        .select_related("line")
+        .order_by("-spent_on", "-id")[:limit]
+    )
+
+
+def budget_lines_of(*, project: Project) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(project=project).order_by("code")
+
+
+def may_edit_indicators(user: User, project: Project) -> bool:
+    return user.role in INDICATOR_EDITORS and user.organisation_id == project.organisation_id
+
+
+def project_get_for_budget(*, user: User, code: str) -> Project:
+    """The project whose budget the user may read: 404 as for reports, then 403 unless a
+    report reader of the running organisation (donor viewers see aggregates only)."""
+    project = project_get_for_user(user=user, code=code)
+    if user.role not in REPORT_READERS:
+        raise PermissionDenied("Budget details are for the project's own staff.")
+    return project
+
+
+def indicator_get(*, project: Project, code: str) -> Indicator | None:
+    """The project's indicator `code` with its manual values (None: not created yet)."""
+    return (
+        project.indicators.prefetch_related(
+            Prefetch(
+                "values",
+                queryset=ManualValue.objects.select_related("recorded_by").order_by(
+                    "-period_end", "-id"
+                ),
+            )
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+OVERDUE_LISTED = 10
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OverdueVisit:
+    case_id: int
+    reference: str
+    due_on: datetime.date
+
+
+@dataclass
+class DashboardSummary:
+    """What the project's organisation has to act on, beside the indicators.
+
+    `links_*` say whether the reader may open the pages where it is acted on (the case list,
+    the referral boxes); `overdue_visits` (the oldest few) is filled only for readers who see
+    the organisation's cases.
+    """
+
+    stages: list[StageCount]
+    overdue_referrals_sent: int
+    overdue_referrals_received: int
+    overdue_follow_ups: int
+    overdue_visits: list[OverdueVisit]
+    budget: dict[str, Any]
+    links_cases: bool = False
+    links_received: bool = False
+
+    @property
+    def open_cases(self) -> int:
+        return sum(s.count for s in self.stages if s.stage not in CLOSED_STAGES)
+
+
+CLOSED_STAGES = frozenset({CaseStage.CLOSED, CaseStage.CLOSED_REFERRED})
+
+
+def caseload_by_stage(*, organisation_id: int) -> list[StageCount]:
+    """Every stage in workflow order with its number of cases (one query)."""
+    counts = dict(
+        Case.objects.filter(organisation_id=organisation_id)
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    known = [StageCount(code, str(label), counts.pop(code, 0)) for code, label in CaseStage.choices]
+    return known + [StageCount(code, code, n) for code, n in sorted(counts.items())]
+
+
+def dashboard_summary(
+    *, project: Project, user: User, now: datetime.datetime | None = None
+) -> DashboardSummary:
+    """Caseload by stage, overdue referrals (sent and received) and follow-up visits, and the
+    budget of the project's organisation, as of `now`: 5 queries, 6 with the visits listed."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    org_id = project.organisation_id
+    late = Referral.objects.filter(
+        Q(from_org_id=org_id) | Q(to_org_id=org_id), status=ReferralStatus.SENT, due_by__lt=now
+    ).aggregate(
+        sent=Count("pk", filter=Q(from_org_id=org_id)),
+        received=Count("pk", filter=Q(to_org_id=org_id)),
+    )
+    visits = FollowUpVisit.objects.filter(
+        case__organisation_id=org_id, done_on__isnull=True, due_on__lt=today
+    )
+    sees_cases = user.case_scope == CaseScope.ORGANISATION and user.organisation_id == org_id
+    listed = (
+        [
+            OverdueVisit(v.case_id, v.case.reference, v.due_on)
+            for v in visits.select_related("case").order_by("due_on", "pk")[:OVERDUE_LISTED]
+        ]
+        if sees_cases
+        else []
+    )
+    return DashboardSummary(
+        stages=caseload_by_stage(organisation_id=org_id),
+        overdue_referrals_sent=late["sent"],
+        overdue_referrals_received=late["received"],
+        overdue_follow_ups=visits.count(),
+        overdue_visits=listed,
+        budget=budget_summary(project=project, as_of=today),
+        links_cases=sees_cases,
+        links_received=sees_cases and user.role in RECEIVERS,
+    )

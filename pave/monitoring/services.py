@@ -9,6 +9,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
 from pave.core.audit import Actor, audit_record
@@ -151,13 +154,13 @@ def target_set(
     value: int,
 ) -> Target:
     _require_editor(actor, indicator.project)
-    target, _created = Target.objects.update_or_create(
-        indicator=indicator,
-        period_start=period_start,
-        period_end=period_end,
-        defaults={"value": value},
-    )
+    target = Target.objects.filter(
+        indicator=indicator, period_start=period_start, period_end=period_end
+    ).first() or Target(indicator=indicator, period_start=period_start, period_end=period_end)
+    target.value = value
+    # Validated before the write: the database's check would otherwise fail first.
     target.full_clean()
+    target.save()
     audit_record(actor=actor, action="monitoring.target.set", obj=target, fields=["value"])
     return target
 
@@ -174,7 +177,13 @@ def manual_value_record(
 ) -> ManualValue:
     _require_editor(actor, indicator.project)
     if indicator.kind != IndicatorKind.MANUAL:
-        raise ValidationError({"indicator": ["A computed indicator's value comes from records."]})
+        raise ValidationError(
+            {"indicator": [_("A computed indicator's value comes from records.")]}
+        )
+    if period_end < period_start:
+        raise ValidationError({"period_end": [_("The period cannot end before it starts.")]})
+    if not evidence.strip():
+        raise ValidationError({"evidence": [_("A value needs its evidence.")]})
     entry = ManualValue(
         indicator=indicator,
         period_start=period_start,
@@ -185,7 +194,12 @@ def manual_value_record(
     )
     entry.full_clean()
     entry.save()
-    audit_record(actor=actor, action="monitoring.value.record", obj=entry, fields=["value"])
+    audit_record(
+        actor=actor,
+        action="monitoring.value.record",
+        obj=entry,
+        fields=["period_start", "period_end", "value", "evidence"],
+    )
     return entry
 
 
@@ -194,6 +208,11 @@ def budget_line_create(
     *, actor: Actor, project: Project, code: str, title: str, amount: Decimal
 ) -> BudgetLine:
     _require_editor(actor, project)
+    code = code.strip()
+    if BudgetLine.objects.filter(project=project, code=code).exists():
+        raise ValidationError(
+            {"code": [_("This project already has a budget line %(code)s.") % {"code": code}]}
+        )
     line = BudgetLine(project=project, code=code, title=title, amount=amount)
     line.full_clean()
     line.save()
@@ -210,7 +229,22 @@ def expenditure_record(
     amount: Decimal,
     description: str = "",
 ) -> Expenditure:
-    _require_editor(actor, line.project)
+    """An amount spent on one of the project's budget lines, on a day within the project's
+    period and not in the future. Raises ValidationError keyed by field."""
+    project = line.project
+    _require_editor(actor, project)
+    errors: dict[str, list[str]] = {}
+    if amount <= 0:
+        errors["amount"] = [_("An expenditure is an amount greater than zero.")]
+    if not project.start <= spent_on <= project.end:
+        errors["spent_on"] = [
+            _("The date must be within the project's period, %(start)s to %(end)s.")
+            % {"start": project.start.isoformat(), "end": project.end.isoformat()}
+        ]
+    elif spent_on > timezone.localdate():
+        errors["spent_on"] = [_("An expenditure cannot be dated in the future.")]
+    if errors:
+        raise ValidationError(errors)
     entry = Expenditure(line=line, spent_on=spent_on, amount=amount, description=description)
     entry.full_clean()
     entry.save()
@@ -222,12 +256,20 @@ def expenditure_record(
 def co_funding_set(
     *, actor: Actor, project: Project, funder: str, share_percent: Decimal
 ) -> CoFunding:
+    """Set a funder's share of the project (0 < share ≤ 100; all shares add up to ≤ 100)."""
     _require_editor(actor, project)
-    entry, _created = CoFunding.objects.update_or_create(
-        project=project, funder=funder, defaults={"share_percent": share_percent}
+    funder = funder.strip()
+    entry = CoFunding.objects.filter(project=project, funder=funder).first() or CoFunding(
+        project=project, funder=funder
     )
+    entry.share_percent = share_percent
+    # Validated before the write: the database's check would otherwise fail first.
     entry.full_clean()
-    if sum(c.share_percent for c in project.co_funding.all()) > 100:
-        raise ValidationError({"share_percent": ["Co-funding shares add up to more than 100 %."]})
+    others = project.co_funding.exclude(pk=entry.pk).aggregate(total=Sum("share_percent"))
+    if (others["total"] or 0) + share_percent > 100:
+        raise ValidationError(
+            {"share_percent": [_("Co-funding shares add up to more than 100 %.")]}
+        )
+    entry.save()
     audit_record(actor=actor, action="monitoring.co_funding.set", obj=entry)
     return entry

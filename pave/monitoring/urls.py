@@ -15,4 +15,17 @@ urlpatterns = [
         views.indicator_edit_view,
         name="indicator-edit",
     ),
+    path(
+        "<slug:code>/indicators/<slug:indicator>/values/",
+        views.manual_value_create_view,
+        name="manual-value-create",
+    ),
+    path("<slug:code>/budget/", views.budget_view, name="budget"),
+    path("<slug:code>/budget/lines/", views.budget_line_create_view, name="budget-line-create"),
+    path(
+        "<slug:code>/budget/expenditures/",
+        views.expenditure_create_view,
+        name="expenditure-create",
+    ),
+    path("<slug:code>/budget/co-funding/", views.co_funding_set_view, name="co-funding-set"),
 ]

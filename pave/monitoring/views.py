@@ -1,23 +1,35 @@
 """Report pages: the project dashboard, the factsheet (HTML, PDF, in English or Arabic),
-the records behind a number, and the indicator editor. Thin: selectors compute."""
+the records behind a number, the indicator editor with manual values, and the budget.
+Thin: selectors compute, services write (and check the role)."""
 
 from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pave.core.audit import audit_record
+from pave.core.forms import add_service_errors
 from pave.core.http import AuthedHttpRequest
 from pave.monitoring import outputs, selectors, services
-from pave.monitoring.access import INDICATOR_EDITORS
-from pave.monitoring.forms import IndicatorForm
+from pave.monitoring.forms import (
+    BudgetLineForm,
+    CoFundingForm,
+    ExpenditureForm,
+    IndicatorForm,
+    ManualValueForm,
+)
+from pave.monitoring.models import Indicator, IndicatorKind, Project
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -27,7 +39,7 @@ def _date(value: str | None) -> datetime.date | None:
         return None
 
 
-def _report(request: AuthedHttpRequest, project, fmt: str = "html") -> selectors.Report:
+def _report(request: AuthedHttpRequest, project: Project, fmt: str = "html") -> selectors.Report:
     requested = request.GET.get("audience", selectors.INTERNAL)
     return outputs.build_for_output(
         fmt,
@@ -40,29 +52,22 @@ def _report(request: AuthedHttpRequest, project, fmt: str = "html") -> selectors
 
 @login_required
 def dashboard_view(request: AuthedHttpRequest, code: str | None = None) -> HttpResponse:
-    project = selectors.project_get_for_user(user=request.user, code=code)
-    report = _report(request, project)
-    context: dict = {"project": project, "report": report}
-    if request.user.role in selectors.REPORT_READERS:
-        from pave.assistance.models import FollowUpVisit
-        from pave.cases.models import Case
-        from pave.referrals.models import Referral
-
-        today = timezone.localdate()
-        org = project.organisation
-        context["stages"] = list(
-            Case.objects.filter(organisation=org)
-            .values("stage")
-            .annotate(n=Count("pk"))
-            .order_by("stage")
-        )
-        context["overdue_referrals"] = Referral.objects.filter(
-            from_org=org, status="sent", due_by__lt=timezone.now()
-        ).count()
-        context["overdue_follow_ups"] = FollowUpVisit.objects.filter(
-            case__organisation=org, done_on__isnull=True, due_on__lt=today
-        ).count()
-        context["budget"] = selectors.budget_summary(project=project, as_of=today)
+    user = request.user
+    try:
+        project = selectors.project_get_for_user(user=user, code=code)
+    except Http404:
+        if code is not None:
+            raise
+        # /reports/ for an organisation that runs or funds no project yet.
+        return render(request, "monitoring/no_project.html")
+    context: dict[str, Any] = {
+        "project": project,
+        "report": _report(request, project),
+        "projects": list(selectors.projects_for_user(user=user).order_by("start", "code")),
+        "can_edit": selectors.may_edit_indicators(user, project),
+    }
+    if user.role in selectors.REPORT_READERS:
+        context["summary"] = selectors.dashboard_summary(project=project, user=user)
     return render(request, "monitoring/dashboard.html", context)
 
 
@@ -72,7 +77,10 @@ def factsheet_view(request: AuthedHttpRequest, code: str, fmt: str = "html") -> 
     if fmt not in outputs.FORMATS:
         raise Http404("No such format.")
     report = _report(request, project, fmt)
-    language = "ar" if request.GET.get("lang") == "ar" else "en"
+    # The factsheet is written in English and Arabic: ?lang= chooses, else the reader's
+    # language when it is Arabic.
+    wanted = request.GET.get("lang") or translation.get_language()
+    language = "ar" if wanted == "ar" else "en"
     audit_record(
         actor=request.user,
         action="monitoring.report.export",
@@ -80,7 +88,8 @@ def factsheet_view(request: AuthedHttpRequest, code: str, fmt: str = "html") -> 
         detail={"format": fmt, "audience": report.audience},
     )
     response = HttpResponse(
-        outputs.render(report, fmt, language=language), content_type=outputs.CONTENT_TYPES[fmt]
+        outputs.render(report, fmt, language=language, web=True),
+        content_type=outputs.CONTENT_TYPES[fmt],
     )
     if fmt != "html":
         response["Content-Disposition"] = f'attachment; filename="{project.code}-factsheet.{fmt}"'
@@ -114,24 +123,61 @@ def records_view(request: AuthedHttpRequest, code: str, indicator: str) -> HttpR
     )
 
 
+def _project_for_editor(request: AuthedHttpRequest, code: str) -> Project:
+    """404 for another organisation's project, then 403 unless an indicator editor."""
+    project = selectors.project_get_for_user(user=request.user, code=code)
+    if not selectors.may_edit_indicators(request.user, project):
+        raise PermissionDenied
+    return project
+
+
+def _indicator_initial(current: Indicator | None) -> dict[str, Any]:
+    if current is None:
+        return {}
+    return {
+        "label": current.label,
+        "label_ar": current.label_ar,
+        "kind": current.kind,
+        "unit": current.unit,
+        "baseline": current.baseline,
+        "definition": json.dumps(current.definition, indent=2, ensure_ascii=False),
+    }
+
+
+def _indicator_page(
+    request: AuthedHttpRequest,
+    project: Project,
+    code: str,
+    *,
+    form: IndicatorForm | None = None,
+    value_form: ManualValueForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    current = selectors.indicator_get(project=project, code=code)
+    return render(
+        request,
+        "monitoring/indicator_form.html",
+        {
+            "project": project,
+            "indicator": code,
+            "current": current,
+            "form": form or IndicatorForm(initial=_indicator_initial(current)),
+            "value_form": value_form or ManualValueForm(),
+        },
+        status=status,
+    )
+
+
 @login_required
 def indicator_edit_view(request: AuthedHttpRequest, code: str, indicator: str) -> HttpResponse:
-    project = selectors.project_get_for_user(user=request.user, code=code)
-    if request.user.role not in INDICATOR_EDITORS:
-        raise PermissionDenied
-    current = project.indicators.filter(code=indicator).first()
-    initial = {}
-    if current is not None:
-        initial = {
-            "label": current.label,
-            "label_ar": current.label_ar,
-            "kind": current.kind,
-            "unit": current.unit,
-            "baseline": current.baseline,
-            "definition": json.dumps(current.definition, indent=2, ensure_ascii=False),
-        }
-    form = IndicatorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    """The indicator's definition (GET shows the current one; POST saves it, audited), and
+    for a manual indicator its values with their evidence."""
+    project = _project_for_editor(request, code)
+    if request.method != "POST":
+        return _indicator_page(request, project, indicator)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        current = selectors.indicator_get(project=project, code=indicator)
         try:
             services.indicator_save(
                 actor=request.user,
@@ -142,13 +188,119 @@ def indicator_edit_view(request: AuthedHttpRequest, code: str, indicator: str) -
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    form.add_error(None, f"{field}: {message}")
+            form.add_service_errors(exc)
         else:
+            messages.success(request, _("Indicator %(code)s saved.") % {"code": indicator})
             return redirect("monitoring:dashboard", code=project.code)
-    return render(
-        request,
-        "monitoring/indicator_form.html",
-        {"project": project, "indicator": indicator, "form": form},
+    return _indicator_page(request, project, indicator, form=form, status=422)
+
+
+@login_required
+@require_POST
+def manual_value_create_view(request: AuthedHttpRequest, code: str, indicator: str) -> HttpResponse:
+    """Record a manual indicator's value for a period, with its evidence."""
+    project = _project_for_editor(request, code)
+    current = selectors.indicator_get(project=project, code=indicator)
+    if current is None or current.kind != IndicatorKind.MANUAL:
+        raise Http404("No such manual indicator.")
+    form = ManualValueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.manual_value_record(actor=request.user, indicator=current, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Value recorded with its evidence."))
+            return redirect("monitoring:indicator-edit", code=project.code, indicator=indicator)
+    return _indicator_page(request, project, indicator, value_form=form, status=422)
+
+
+# --- the budget ------------------------------------------------------------------------------
+
+BUDGET_FORMS: dict[str, type[forms.Form]] = {
+    "line_form": BudgetLineForm,
+    "expenditure_form": ExpenditureForm,
+    "co_funding_form": CoFundingForm,
+}
+
+
+def _budget_form(name: str, project: Project, data: Any = None) -> forms.Form:
+    form_class = BUDGET_FORMS[name]
+    if form_class is ExpenditureForm:
+        return ExpenditureForm(data, project=project)
+    return form_class(data)
+
+
+def _budget_page(
+    request: AuthedHttpRequest,
+    project: Project,
+    *,
+    failed: tuple[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    as_of = _date(request.GET.get("as_of")) or timezone.localdate()
+    context: dict[str, Any] = {
+        "project": project,
+        "budget": selectors.budget_summary(project=project, as_of=as_of),
+        "expenditures": selectors.expenditures_recent(project=project),
+        "can_edit": selectors.may_edit_indicators(request.user, project),
+    }
+    if context["can_edit"]:
+        context |= {name: _budget_form(name, project) for name in BUDGET_FORMS}
+        if failed:
+            context[failed[0]] = failed[1]
+    return render(request, "monitoring/budget.html", context, status=status)
+
+
+@login_required
+def budget_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    """Budget lines, co-funding, burn rate against time elapsed, recent expenditures; for
+    report readers of the project's organisation (donor viewers: 403, as in the API)."""
+    project = selectors.project_get_for_budget(user=request.user, code=code)
+    return _budget_page(request, project)
+
+
+def _budget_write(
+    request: AuthedHttpRequest, code: str, name: str, save: Any, saved: str
+) -> HttpResponse:
+    project = selectors.project_get_for_budget(user=request.user, code=code)
+    if not selectors.may_edit_indicators(request.user, project):
+        raise PermissionDenied
+    form = _budget_form(name, project, request.POST)
+    if form.is_valid():
+        try:
+            save(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect("monitoring:budget", code=project.code)
+    return _budget_page(request, project, failed=(name, form), status=422)
+
+
+@login_required
+@require_POST
+def budget_line_create_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    return _budget_write(
+        request, code, "line_form", services.budget_line_create, _("Budget line added.")
+    )
+
+
+def _expenditure_record(*, project: Project, **data: Any) -> Any:
+    return services.expenditure_record(**data)
+
+
+@login_required
+@require_POST
+def expenditure_create_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    return _budget_write(
+        request, code, "expenditure_form", _expenditure_record, _("Expenditure recorded.")
+    )
+
+
+@login_required
+@require_POST
+def co_funding_set_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    return _budget_write(
+        request, code, "co_funding_form", services.co_funding_set, _("Co-funding share saved.")
     )

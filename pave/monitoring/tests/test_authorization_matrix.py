@@ -8,17 +8,22 @@ from pave.monitoring.demo import monitoring_demo_load  # noqa: F401
 from pave.monitoring.services import project_create
 from pave.testing import make_org, make_user
 
-# role -> status of (report, drill-down, budget, dashboard page, factsheet page)
+# role -> status of (report, drill-down, budget, dashboard page, factsheet page, budget page,
+# indicator editor, and the editors' POSTs with empty forms: indicator, manual value, budget
+# line, expenditure, co-funding — 422, nothing written, when allowed)
+READER = (200, 200, 200, 200, 200, 200)
+EDITOR_POSTS = (422, 422, 422, 422, 422)
+NONE = (403,) * 12
 OWN = {
-    Role.ADMINISTRATOR: (200, 200, 200, 200, 200),
-    Role.PROJECT_MANAGER: (200, 200, 200, 200, 200),
-    Role.ME_OFFICER: (200, 200, 200, 200, 200),
-    Role.DONOR_VIEWER: (200, 403, 403, 200, 200),
-    Role.CASE_MANAGER: (403, 403, 403, 403, 403),
-    Role.CASE_WORKER: (403, 403, 403, 403, 403),
-    Role.SCREENING_OFFICER: (403, 403, 403, 403, 403),
-    Role.TRAINER: (403, 403, 403, 403, 403),
-    Role.PARTNER_FOCAL_POINT: (403, 403, 403, 403, 403),
+    Role.ADMINISTRATOR: (*READER, 200, *EDITOR_POSTS),
+    Role.PROJECT_MANAGER: (*READER, 403, *(403,) * 5),
+    Role.ME_OFFICER: (*READER, 200, *EDITOR_POSTS),
+    Role.DONOR_VIEWER: (200, 403, 403, 200, 200, 403, 403, *(403,) * 5),
+    Role.CASE_MANAGER: NONE,
+    Role.CASE_WORKER: NONE,
+    Role.SCREENING_OFFICER: NONE,
+    Role.TRAINER: NONE,
+    Role.PARTNER_FOCAL_POINT: NONE,
 }
 
 
@@ -46,6 +51,7 @@ def project(personas):
         label="Assisted",
         definition={"source": "cases", "disaggregations": ["sex_age"]},
     )
+    indicator_save(actor="test", project=project, code="meetings", label="Meetings", kind="manual")
     return project
 
 
@@ -62,6 +68,13 @@ def statuses(client, user):
     got += [
         client.get("/reports/P1/").status_code,
         client.get("/reports/P1/factsheet/").status_code,
+        client.get("/reports/P1/budget/").status_code,
+        client.get("/reports/P1/indicators/assisted/edit/").status_code,
+        client.post("/reports/P1/indicators/assisted/edit/").status_code,
+        client.post("/reports/P1/indicators/meetings/values/").status_code,
+        client.post("/reports/P1/budget/lines/").status_code,
+        client.post("/reports/P1/budget/expenditures/").status_code,
+        client.post("/reports/P1/budget/co-funding/").status_code,
     ]
     client.logout()
     return tuple(got)
@@ -75,7 +88,7 @@ def test_own_organisation(client, personas, project, role):
 @pytest.mark.parametrize("role", Role.values)
 def test_other_organisation_gets_404_or_403(client, personas, project, role):
     expected = tuple(
-        404 if s == 200 or (s == 403 and OWN[role][0] == 200) else s for s in OWN[role]
+        404 if s in (200, 422) or (s == 403 and OWN[role][0] == 200) else s for s in OWN[role]
     )
     assert statuses(client, personas.other_by_role[role]) == expected
 
@@ -90,7 +103,7 @@ def test_donor_organisation_sees_suppressed_aggregates_only(client, personas, pr
         identification_date="2014-03-01",
         person={**__import__("pave.testing").testing.person_data(), "sex": "male"},
     )
-    assert statuses(client, personas.donor) == (200, 403, 403, 200, 200)
+    assert statuses(client, personas.donor) == OWN[Role.DONOR_VIEWER]
     headers = {
         "HTTP_AUTHORIZATION": f"Bearer {token_create(actor=personas.donor, user=personas.donor)[1]}"
     }

@@ -83,9 +83,13 @@ def test_pdf_has_the_numbers_as_text(demo, tmp_path, language):
 def test_html_factsheet_has_charts_and_mirrors_in_arabic(demo):
     english = report("--format", "html")
     arabic = report("--format", "html", "--language", "ar")
-    assert english.count("<svg") == 4
-    assert 'dir="rtl"' in arabic and 'text-anchor="end"' in arabic
-    assert "المساعدة بالأرقام" in arabic
+    assert english.count("<svg") == 4 == english.count('role="img" aria-label="')
+    assert english.count('direction="ltr"') == 4 and "<desc>Women: 85; Men: 3; Minors: 1" in english
+    # Each chart states its direction: anchors then mean the same in a browser and a PDF.
+    assert 'dir="rtl"' in arabic and arabic.count('direction="rtl"') == 4
+    assert "المساعدة بالأرقام" in arabic and "<desc>نساء: 85" in arabic
+    # A saved file stands alone: its styles and fonts are inside it.
+    assert "<style>@font-face" in english and "NotoNaskhArabic-Regular.ttf" in english
 
 
 def test_unknown_project_is_an_error(demo):
