@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import zipfile
@@ -11,7 +12,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django_countries import countries
 
 from pave.monitoring import charts
@@ -174,6 +175,15 @@ def _country_name(code: str, text: dict[str, str]) -> str:
     return str(countries.name(code)) or code
 
 
+def _month_label(key: str) -> str:
+    """ "2014-05" as the active language writes a month ("May 2014", "مايو 2014")."""
+    try:
+        year, month = (int(part) for part in key.split("-"))
+        return formats.date_format(datetime.date(year, month, 1), "M Y")
+    except ValueError:
+        return key
+
+
 def factsheet_context(report: Report, *, language: str = "en") -> dict[str, Any]:
     text = TEXT["ar" if language == "ar" else "en"]
     rtl = language == "ar"
@@ -205,7 +215,7 @@ def factsheet_context(report: Report, *, language: str = "en") -> dict[str, Any]
             hidden_label=hidden,
         )
         context["trend_svg"] = charts.line(
-            list(assisted.breakdowns.get("month", {}).items()),
+            [(_month_label(k), n) for k, n in assisted.breakdowns.get("month", {}).items()],
             title=text["trend"],
             rtl=rtl,
             hidden_label=hidden,

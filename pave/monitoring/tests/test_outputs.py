@@ -88,6 +88,8 @@ def test_html_factsheet_has_charts_and_mirrors_in_arabic(demo):
     # Each chart states its direction: anchors then mean the same in a browser and a PDF.
     assert 'dir="rtl"' in arabic and arabic.count('direction="rtl"') == 4
     assert "المساعدة بالأرقام" in arabic and "<desc>نساء: 85" in arabic
+    # The trend's months are written the way each language writes them.
+    assert ">Jul 2013</text>" in english and ">يوليو 2013</text>" in arabic
     # A saved file stands alone: its styles and fonts are inside it.
     assert "<style>@font-face" in english and "NotoNaskhArabic-Regular.ttf" in english
 
