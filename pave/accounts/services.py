@@ -103,3 +103,23 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="token.revoke", obj=token)
+
+
+@transaction.atomic
+def user_language_set(*, actor: User, language: str) -> User:
+    """Remember the interface language a user chose: it follows them to any computer they
+    log in on, and notifications and e-mails are written in it."""
+    from django.conf import settings
+
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise ValidationError(
+            {"language": [f"Unknown language {language!r}; one of: {', '.join(codes)}"]}
+        )
+    if actor.preferred_language != language:
+        actor.preferred_language = language
+        actor.save(update_fields=["preferred_language"])
+        audit_record(
+            actor=actor, action="user.language.set", obj=actor, fields=["preferred_language"]
+        )
+    return actor

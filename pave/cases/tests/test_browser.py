@@ -33,7 +33,7 @@ def test_arabic_pages_render_right_to_left(page, personas):
     log_in(page, "amal")
     page.wait_for_url("**/cases/")
     page.select_option("select[name=language]", "ar")
-    page.locator("form[action$='/i18n/setlang/'] button").click()
+    page.locator("form[action$='/accounts/language/'] button").click()
     page.wait_for_load_state()
     html = page.locator("html")
     assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"

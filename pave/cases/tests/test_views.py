@@ -445,13 +445,13 @@ def test_arabic_page_is_right_to_left(client, personas):
 
 def test_language_switcher_changes_the_language(client, personas):
     client.force_login(personas.amal)
-    response = client.post(reverse("set_language"), {"language": "ar", "next": LIST})
+    response = client.post(reverse("accounts:language"), {"language": "ar", "next": LIST})
     assert response.status_code == 302
     html = client.get(LIST).content.decode()
     assert '<html lang="ar" dir="rtl">' in html
     assert "الحالات" in html
 
-    client.post(reverse("set_language"), {"language": "fr", "next": LIST})
+    client.post(reverse("accounts:language"), {"language": "fr", "next": LIST})
     html = client.get(LIST).content.decode()
     assert '<html lang="fr" dir="ltr">' in html
     assert "Dossiers" in html
@@ -477,7 +477,7 @@ def test_layout_has_skip_link_current_page_and_logout_form(client, personas):
     assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
     assert f'<a href="{LIST}" aria-current="page">' in html
     assert f'action="{reverse("accounts:logout")}"' in html
-    assert 'name="language"' in html and f'action="{reverse("set_language")}"' in html
+    assert 'name="language"' in html and f'action="{reverse("accounts:language")}"' in html
 
     response = client.post(reverse("accounts:logout"))
 
