@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_countries import countries
 
 from pave.accounts.models import User
 from pave.accounts.roles import CASE_CREATORS, CASE_EDITORS, CaseScope
@@ -72,7 +71,7 @@ def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
         "cases/case_list.html",
         {
             "form": form,
-            "rows": [(case, _country_names(case.person.citizenship)) for case in cases],
+            "rows": [(case, codelists.country_names(case.person.citizenship)) for case in cases],
             "total": total,
             "total_exact": total_exact,
             "page_number": page_number,
@@ -84,10 +83,6 @@ def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
 
 
 # --- detail and notes ------------------------------------------------------------------------
-
-
-def _country_names(codes: list[str] | None) -> str:
-    return ", ".join(str(countries.name(code)) or code for code in codes or [])
 
 
 def _code_labels(codes: list[str] | None, choices: type[TextChoices]) -> str:
@@ -108,7 +103,7 @@ def _person_rows(person: Person) -> list[tuple[Any, Any]]:
         (field_label(Person, "gender"), person.get_gender_display()),
         (field_label(Person, "birth_date"), person.birth_date),
         (field_label(Person, "age_estimate"), person.age_estimate),
-        (field_label(Person, "citizenship"), _country_names(person.citizenship)),
+        (field_label(Person, "citizenship"), codelists.country_names(person.citizenship)),
         (field_label(Person, "languages"), ", ".join(person.languages or [])),
         (field_label(Person, "phone"), person.phone),
         (field_label(Person, "identity_number"), person.identity_number),
@@ -119,7 +114,7 @@ def _person_rows(person: Person) -> list[tuple[Any, Any]]:
 def _case_rows(case: Case) -> list[tuple[Any, Any]]:
     return [
         (field_label(Case, "case_type"), case.get_case_type_display()),
-        (field_label(Case, "country"), _country_names([str(case.country)])),
+        (field_label(Case, "country"), codelists.country_names([str(case.country)])),
         (field_label(Case, "stage"), case.get_stage_display()),
         (field_label(Case, "status"), case.get_status_display()),
         (field_label(Case, "identification_date"), case.identification_date),
@@ -141,11 +136,11 @@ def _case_rows(case: Case) -> list[tuple[Any, Any]]:
         (field_label(Case, "industry"), case.get_industry_display()),
         (
             field_label(Case, "country_of_recruitment"),
-            _country_names([str(case.country_of_recruitment)]),
+            codelists.country_names([str(case.country_of_recruitment)]),
         ),
         (
             field_label(Case, "country_of_exploitation"),
-            _country_names([str(case.country_of_exploitation)]),
+            codelists.country_names([str(case.country_of_exploitation)]),
         ),
         (field_label(Case, "assigned_to"), case.assigned_to.username if case.assigned_to else ""),
         (_("Office"), str(case.office) if case.office else ""),

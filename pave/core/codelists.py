@@ -3,8 +3,17 @@
 The stored value is the HTCDS value name, so exports speak the standard without mapping.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+
+def country_names(codes: Iterable[str] | None) -> str:
+    """ISO country codes as names in the active language ("ET, LB" -> "Ethiopia, Lebanon");
+    an unknown code is shown as it is."""
+    return ", ".join(str(countries.name(code)) or code for code in codes or [] if code)
 
 
 class OrganisationType(models.TextChoices):

@@ -16,7 +16,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from pave.accounts.models import Organisation, User
 from pave.accounts.roles import CaseScope
@@ -24,6 +23,7 @@ from pave.assistance.models import ServiceType
 from pave.cases.models import ADULT_AGE, Case
 from pave.cases.selectors import case_queryset_for_user
 from pave.cases.services import age_on
+from pave.core.codelists import country_names
 from pave.referrals.models import (
     Consent,
     ConsentPurpose,
@@ -180,7 +180,7 @@ def shared_rows(referral: Referral) -> list[tuple[str, str]]:
         elif name == SharedField.SEX:
             value = sexes.get(value, value)
         elif name == SharedField.CITIZENSHIP:
-            value = ", ".join(str(countries.name(code)) or code for code in value)
+            value = country_names(value)
         elif name == SharedField.LANGUAGES:
             value = ", ".join(value)
         rows.append((str(labels[name]), str(value)))

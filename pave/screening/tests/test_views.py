@@ -174,6 +174,7 @@ def test_submitting_shows_the_outcome_and_why(dina, personas):
     assert "Presumed victim of trafficking for labour exploitation" in html
     assert "Coercion at destination</strong> is positive: 2 or more strong indicators" in html
     assert "Confiscation of documents" in html
+    assert "<dd>Ethiopia</dd>" in html  # the country's name, not its code
     assert "Open a case" in html
     assert_accessible(page)
 
