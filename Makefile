@@ -41,7 +41,7 @@ bench: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/screening.py --output bench/RESULTS-screening.md
-	$(BIN)/python bench/reports.py --persons 100000 --services 300000 --participants 20000
+	$(BIN)/python bench/reports.py
 
 messages: install
 	cd pave && ../$(PAVE) makemessages -l ar -l fr --no-obsolete && ../$(PAVE) compilemessages

@@ -101,6 +101,8 @@ class ServiceDelivery(CaseRecord):
         verbose_name_plural = _("services delivered")
         indexes = [
             models.Index(fields=["case", "delivered_on"]),
+            # The report's "a delivered service in the period" per case, from the index alone.
+            models.Index(fields=["case", "status", "delivered_on"]),
             models.Index(fields=["service_type", "status", "delivered_on"]),
         ]
         constraints = [

@@ -1,7 +1,10 @@
 """Turn an indicator definition and a period into aggregate queries.
 
-One query for the value and one per disaggregation, whatever the number of records: counting
-is done by the database (COUNT DISTINCT grouped by an expression), never row by row.
+One query per indicator, whatever the number of records or of disaggregations: the database
+reduces the records once to their distinct (person, category, category, …) tuples and counts
+the value and every breakdown from those (COUNT DISTINCT grouped by an expression), never row
+by row. People counted through their services are found from their cases (a case with a
+matching service), which reads each case once instead of each of its services.
 """
 
 from __future__ import annotations
@@ -12,7 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Expression, F, Q, QuerySet, Value, When
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, TruncMonth
 
 from pave.accounts.models import Organisation
@@ -208,19 +224,70 @@ def _category(name: str, value: Any) -> str:
     if value is None or value == "":
         return "unknown"
     if name == "month":
-        return value.strftime("%Y-%m")
+        # The month's first day as ISO text (compute) or a date (drill_down).
+        return value[:7] if isinstance(value, str) else value.strftime("%Y-%m")
     if name == "citizenship":
         codes = json.loads(value) if isinstance(value, str) else value
         return codes[0] if codes else "unknown"
     return str(value)
 
 
-def _counter(adapter: Adapter, definition: Definition) -> Count:
+# Dimensions a service's person is counted by that belong to the case or the person, not to
+# the service itself: with only these, "people with a matching service" is a semi-join.
+_CASE_DIMENSIONS = frozenset({"sex", "age_group", "sex_age", "country", "citizenship", "case_type"})
+
+
+def _people_served(
+    definition: Definition, *, organisation: Organisation, period: Period
+) -> tuple[Adapter, QuerySet]:
+    """The cases with at least one service matching the definition's period and filters.
+
+    Counting distinct persons over these cases gives the same numbers as over the services,
+    but reads each case once (and probes its services through an index) instead of joining
+    every service to its case and person.
+    """
+    from pave.assistance.models import ServiceDelivery
+
+    services = adapter_for("services")
+    path = services.period[definition.period_field]
+    inner = Q(**{f"{path}__gte": period.start, f"{path}__lte": period.end})
+    outer = Q()
+    for name, values in definition.filters.items():
+        field = services.filters[name]
+        lookup = {f"{field.removeprefix('case__')}__in": [_filter_value(v) for v in values]}
+        if field.startswith("case__"):
+            outer &= Q(**lookup)
+        else:
+            inner &= Q(**lookup)
+    served = ServiceDelivery.objects.filter(inner, case=OuterRef("pk"))
+    return adapter_for("cases"), _cases(organisation).filter(outer, Exists(served))
+
+
+def counted(
+    definition: Definition,
+    *,
+    organisation: Organisation,
+    period: Period,
+    disaggregations: tuple[str, ...],
+) -> tuple[Adapter, QuerySet]:
+    """The records to count for these disaggregations (what `scoped` selects, or an
+    equivalent that is cheaper to count)."""
+    if (
+        definition.source == "services"
+        and definition.count == "distinct_persons"
+        and set(disaggregations) <= _CASE_DIMENSIONS
+    ):
+        return _people_served(definition, organisation=organisation, period=period)
+    return scoped(definition, organisation=organisation, period=period)
+
+
+def _counted_path(adapter: Adapter, definition: Definition) -> str | None:
+    """The column counted once per distinct value (None: every row counts)."""
     if definition.count == "distinct_persons":
-        return Count(adapter.person, distinct=True)
+        return adapter.person
     if definition.count == "distinct_values":
-        return Count(adapter.extra.get(definition.distinct_field, adapter.country), distinct=True)
-    return Count("pk")
+        return adapter.extra.get(definition.distinct_field, adapter.country)
+    return None
 
 
 @dataclass
@@ -236,24 +303,75 @@ def compute(
     period: Period,
     disaggregations: tuple[str, ...] | None = None,
 ) -> Computed:
-    """The value and its breakdowns: 1 + one query per disaggregation."""
-    adapter, records = scoped(definition, organisation=organisation, period=period)
-    counter = _counter(adapter, definition)
-    value = records.aggregate(n=counter)["n"] or 0
-    breakdowns: dict[str, dict[str, int]] = {}
-    for name in definition.disaggregations if disaggregations is None else disaggregations:
-        rows = (
-            records.annotate(category=dimension(adapter, definition, name))
-            .values("category")
-            .annotate(n=counter)
-            .order_by()
+    """The value and its breakdowns, in one query.
+
+    The records are reduced once to their distinct (counted value, category per
+    disaggregation) tuples (or, counting rows, to the number of rows per combination of
+    categories); the value and each breakdown are then counted from that set, in the same
+    statement (a materialised common table expression and one UNION ALL branch each).
+    """
+    names = tuple(definition.disaggregations if disaggregations is None else disaggregations)
+    adapter, records = counted(
+        definition, organisation=organisation, period=period, disaggregations=names
+    )
+    key = _counted_path(adapter, definition)
+    if not names:
+        counter = Count(key, distinct=True) if key else Count("pk")
+        return Computed(value=records.aggregate(n=counter)["n"] or 0, breakdowns={})
+    # As text, so that the UNION's branches agree on every column's type (PostgreSQL).
+    columns = {
+        f"pave_d{i}": Cast(dimension(adapter, definition, name), CharField())
+        for i, name in enumerate(names)
+    }
+    if key:
+        reduced = records.annotate(pave_k=F(key), **columns)
+        reduced = reduced.values("pave_k", *columns).distinct().order_by()
+    else:
+        reduced = records.annotate(**columns).values(*columns).annotate(pave_n=Count("pk"))
+        reduced = reduced.order_by()
+    inner, params = reduced.query.sql_with_params()
+    connection = connections[records.db]
+    quote = connection.ops.quote_name
+    if key:
+        # Within one disaggregation the tuples are distinct per (value, category) already.
+        total = f"COUNT(DISTINCT {quote('pave_k')})"
+        each = f"COUNT({quote('pave_k')})" if len(names) == 1 else total
+    else:
+        total = each = f"SUM({quote('pave_n')})"
+    aliases = [quote(alias) for alias in columns]
+    nulls = ", ".join("NULL" for _ in aliases)
+    branches = [f"SELECT -1, {nulls}, {total} FROM pave_records"]  # noqa: S608
+    for i, alias in enumerate(aliases):
+        cells = ", ".join(alias if j == i else "NULL" for j in range(len(aliases)))
+        branches.append(
+            f"SELECT {i}, {cells}, {each} FROM pave_records GROUP BY {alias}"  # noqa: S608
         )
-        counts: dict[str, int] = {}
-        for row in rows:
-            key = _category(name, row["category"])
-            counts[key] = counts.get(key, 0) + row["n"]
-        breakdowns[name] = dict(sorted(counts.items()))
-    return Computed(value=value, breakdowns=breakdowns)
+    materialized = "MATERIALIZED " if _materialize_keyword(connection) else ""
+    sql = f"WITH pave_records AS {materialized}({inner}) " + " UNION ALL ".join(branches)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    value = 0
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    for row in rows:
+        which, n = row[0], int(row[-1] or 0)
+        if which < 0:
+            value = n
+            continue
+        name = names[which]
+        category = _category(name, row[1 + which])
+        counts[name][category] = counts[name].get(category, 0) + n
+    return Computed(value=value, breakdowns={n: dict(sorted(c.items())) for n, c in counts.items()})
+
+
+def _materialize_keyword(connection: Any) -> bool:
+    """`AS MATERIALIZED` (PostgreSQL 12+, SQLite 3.35+); both materialise a common table
+    expression used more than once anyway, the keyword only makes it explicit."""
+    if connection.vendor == "postgresql":
+        return True
+    if connection.vendor == "sqlite":
+        return connection.Database.sqlite_version_info >= (3, 35)
+    return False
 
 
 def drill_down(

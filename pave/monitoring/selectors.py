@@ -226,7 +226,8 @@ def report_build(
     extra: dict[str, tuple[str, ...]] | None = None,
 ) -> Report:
     """Every indicator of the project over the period: 1 query for the indicators with their
-    targets and manual values, then 1 + one per disaggregation for each computed indicator.
+    targets and manual values, then 1 for each computed indicator (its value and every
+    disaggregation are counted in one pass).
 
     `extra` asks for more breakdowns of some indicators (the factsheet's charts).
     """

@@ -170,7 +170,11 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["participant", "session"])]
+        indexes = [
+            models.Index(fields=["participant", "session"]),
+            # The report's attendances per session, present or not, from the index alone.
+            models.Index(fields=["session", "present", "participant"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "participant"], name="training_attendance_once"
