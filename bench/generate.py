@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import common  # bench/common.py: this folder is on the path when a script runs
+
 PREFIX = "BENCH-"
 SCOPE_PREFIX = "@bench-"
 ORGANISATION = "IOM-LB"
@@ -175,12 +177,7 @@ def settle() -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("CHECKPOINT")
-        else:
-            cursor.execute("ANALYZE")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    common.settle(connection)
 
 
 def analyze() -> None:

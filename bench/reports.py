@@ -27,7 +27,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import re
 import shlex
 import subprocess
@@ -46,6 +45,7 @@ STALE = 3  # child exit status: the database holds generated data of another siz
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import common  # noqa: E402 - bench/common.py, on the path just above
 
 # --- parent: one child process per database -------------------------------------------------
 
@@ -133,27 +133,13 @@ def run_child(database: str, args: argparse.Namespace, argv: list[str]) -> dict[
     raise SystemExit(f"{database}: could not regenerate the data")
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        cpu = found.group(1).strip() if found else cpu
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        found = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text())
-        memory = f", {int(found.group(1)) / 1024 / 1024:.0f} GiB RAM" if found else ""
-    return f"{os.cpu_count()} CPUs ({cpu}){memory}; {platform.platform()}"
-
-
 def section(args: argparse.Namespace, argv: list[str], results: list[dict[str, Any]]) -> str:
     today = datetime.datetime.now(datetime.UTC).date()
     lines = [
         f"\n## {today} — {args.persons:,} persons, {args.services:,} services, "
         f"{args.participants:,} participants\n",
         f"Command: `{shlex.join(['.venv/bin/python', 'bench/reports.py', *argv])}`  ",
-        f"Machine: {machine()} (shared with other work while it ran)\n",
+        f"Machine: {common.machine()} (shared with other work while it ran)\n",
     ]
     measured = [r for r in results if "skipped" not in r]
     if measured:

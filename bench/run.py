@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import common  # bench/common.py: this folder is on the path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -272,18 +274,7 @@ def measure(*, requests: int, warmup: int, explain: bool, max_seconds: float) ->
 
 
 def analyze_tables(connection: Any) -> None:
-    """Settle the database after a bulk load, as autovacuum and time would.
-
-    Fresh planner statistics, and the load's dirty pages written out: otherwise a checkpoint
-    flushing gigabytes lands in the middle of the measurements.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("CHECKPOINT")
-        else:
-            cursor.execute("ANALYZE")
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    common.settle(connection)
 
 
 def database_version(connection: Any) -> str:
@@ -405,22 +396,9 @@ def explain(connection: Any, sql: str) -> dict[str, Any]:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        cpu = found.group(1).strip() if found else cpu
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        found = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text())
-        memory = f", {int(found.group(1)) / 1024 / 1024:.0f} GiB RAM" if found else ""
     import django
 
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}){memory}; {platform.platform()}; "
-        f"Python {platform.python_version()}; Django {django.get_version()}"
-    )
+    return f"{common.machine()}; Python {platform.python_version()}; Django {django.get_version()}"
 
 
 def report(
