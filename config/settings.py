@@ -111,7 +111,10 @@ def _databases() -> dict:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # Reads through a memory map instead of a copy per page: a fifth faster on
+                # the reports' full scans (bench/RESULTS-reports.md). Address space only.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                f"PRAGMA mmap_size={env_int('PAVE_SQLITE_MMAP_MB', 1024) * 1024 * 1024};",
             },
             # A file, not memory, so the encryption-at-rest test can read the bytes on disk.
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
