@@ -98,6 +98,20 @@ class ManualValueForm(_Form):
         return data
 
 
+class TargetForm(_Form):
+    prefix = "target"
+    period_start = forms.DateField(label=_("From"), widget=_date_input())
+    period_end = forms.DateField(label=_("To"), widget=_date_input())
+    value = forms.IntegerField(label=_("Target"), min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return data
+
+
 # The budget page holds three forms: prefixes keep their inputs' names and ids apart.
 class BudgetLineForm(_Form):
     prefix = "line"

@@ -28,6 +28,7 @@ from pave.monitoring.models import (
     IndicatorKind,
     ManualValue,
     Project,
+    ResultNode,
     Target,
 )
 from pave.referrals.models import Referral, ReferralStatus
@@ -350,6 +351,32 @@ def project_get_for_budget(*, user: User, code: str) -> Project:
     if user.role not in REPORT_READERS:
         raise PermissionDenied("Budget details are for the project's own staff.")
     return project
+
+
+@dataclass
+class LogframeNode:
+    node: ResultNode | None  # None: the indicators not placed in the logframe yet
+    indicators: list[tuple[Indicator, IndicatorResult | None]]
+    children: list[LogframeNode]
+
+
+def logframe(*, project: Project, report: Report) -> list[LogframeNode]:
+    """The project's logframe as a tree (objective → outcomes → outputs), each node with its
+    indicators, their targets per period and the report's value; indicators without a node
+    come last. Two queries, whatever the size of the logframe."""
+    nodes = list(project.nodes.all())
+    indicators = list(project.indicators.prefetch_related("targets"))
+    results = {r.code: r for r in report.indicators}
+    built = {n.pk: LogframeNode(node=n, indicators=[], children=[]) for n in nodes}
+    roots: list[LogframeNode] = []
+    for n in nodes:
+        parent = built.get(n.parent_id) if n.parent_id else None
+        (parent.children if parent else roots).append(built[n.pk])
+    loose = LogframeNode(node=None, indicators=[], children=[])
+    for indicator in indicators:
+        home = built.get(indicator.node_id) if indicator.node_id else None
+        (home or loose).indicators.append((indicator, results.get(indicator.code)))
+    return roots + ([loose] if loose.indicators else [])
 
 
 def indicator_get(*, project: Project, code: str) -> Indicator | None:

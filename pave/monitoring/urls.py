@@ -20,6 +20,12 @@ urlpatterns = [
         views.manual_value_create_view,
         name="manual-value-create",
     ),
+    path(
+        "<slug:code>/indicators/<slug:indicator>/targets/",
+        views.target_set_view,
+        name="target-set",
+    ),
+    path("<slug:code>/logframe/", views.logframe_view, name="logframe"),
     path("<slug:code>/budget/", views.budget_view, name="budget"),
     path("<slug:code>/budget/lines/", views.budget_line_create_view, name="budget-line-create"),
     path(

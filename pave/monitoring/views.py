@@ -28,6 +28,7 @@ from pave.monitoring.forms import (
     ExpenditureForm,
     IndicatorForm,
     ManualValueForm,
+    TargetForm,
 )
 from pave.monitoring.models import Indicator, IndicatorKind, Project
 
@@ -151,6 +152,7 @@ def _indicator_page(
     *,
     form: IndicatorForm | None = None,
     value_form: ManualValueForm | None = None,
+    target_form: TargetForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     current = selectors.indicator_get(project=project, code=code)
@@ -163,6 +165,7 @@ def _indicator_page(
             "current": current,
             "form": form or IndicatorForm(initial=_indicator_initial(current)),
             "value_form": value_form or ManualValueForm(),
+            "target_form": target_form or TargetForm(),
         },
         status=status,
     )
@@ -213,6 +216,44 @@ def manual_value_create_view(request: AuthedHttpRequest, code: str, indicator: s
             messages.success(request, _("Value recorded with its evidence."))
             return redirect("monitoring:indicator-edit", code=project.code, indicator=indicator)
     return _indicator_page(request, project, indicator, value_form=form, status=422)
+
+
+@login_required
+@require_POST
+def target_set_view(request: AuthedHttpRequest, code: str, indicator: str) -> HttpResponse:
+    """Set the indicator's target for a period (a new period, or a new value for one)."""
+    project = _project_for_editor(request, code)
+    current = selectors.indicator_get(project=project, code=indicator)
+    if current is None:
+        raise Http404("No such indicator.")
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.target_set(actor=request.user, indicator=current, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("monitoring:indicator-edit", code=project.code, indicator=indicator)
+    return _indicator_page(request, project, indicator, target_form=form, status=422)
+
+
+@login_required
+def logframe_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    """The logframe: objective, outcomes and outputs with their indicators, baselines,
+    targets per period and values (suppressed for donor viewers, as on the dashboard)."""
+    project = selectors.project_get_for_user(user=request.user, code=code)
+    report = _report(request, project)
+    return render(
+        request,
+        "monitoring/logframe.html",
+        {
+            "project": project,
+            "report": report,
+            "tree": selectors.logframe(project=project, report=report),
+            "can_edit": selectors.may_edit_indicators(request.user, project),
+        },
+    )
 
 
 # --- the budget ------------------------------------------------------------------------------

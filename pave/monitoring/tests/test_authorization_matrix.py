@@ -10,15 +10,16 @@ from pave.testing import make_org, make_user
 
 # role -> status of (report, drill-down, budget, dashboard page, factsheet page, budget page,
 # indicator editor, and the editors' POSTs with empty forms: indicator, manual value, budget
-# line, expenditure, co-funding — 422, nothing written, when allowed)
+# line, expenditure, co-funding — 422, nothing written, when allowed; then the logframe page and
+# the target POST)
 READER = (200, 200, 200, 200, 200, 200)
 EDITOR_POSTS = (422, 422, 422, 422, 422)
-NONE = (403,) * 12
+NONE = (403,) * 14
 OWN = {
-    Role.ADMINISTRATOR: (*READER, 200, *EDITOR_POSTS),
-    Role.PROJECT_MANAGER: (*READER, 403, *(403,) * 5),
-    Role.ME_OFFICER: (*READER, 200, *EDITOR_POSTS),
-    Role.DONOR_VIEWER: (200, 403, 403, 200, 200, 403, 403, *(403,) * 5),
+    Role.ADMINISTRATOR: (*READER, 200, *EDITOR_POSTS, 200, 422),
+    Role.PROJECT_MANAGER: (*READER, 403, *(403,) * 5, 200, 403),
+    Role.ME_OFFICER: (*READER, 200, *EDITOR_POSTS, 200, 422),
+    Role.DONOR_VIEWER: (200, 403, 403, 200, 200, 403, 403, *(403,) * 5, 200, 403),
     Role.CASE_MANAGER: NONE,
     Role.CASE_WORKER: NONE,
     Role.SCREENING_OFFICER: NONE,
@@ -75,6 +76,8 @@ def statuses(client, user):
         client.post("/reports/P1/budget/lines/").status_code,
         client.post("/reports/P1/budget/expenditures/").status_code,
         client.post("/reports/P1/budget/co-funding/").status_code,
+        client.get("/reports/P1/logframe/").status_code,
+        client.post("/reports/P1/indicators/assisted/targets/").status_code,
     ]
     client.logout()
     return tuple(got)
@@ -94,14 +97,14 @@ def test_other_organisation_gets_404_or_403(client, personas, project, role):
 
 
 def test_donor_organisation_sees_suppressed_aggregates_only(client, personas, project):
-    from pave.testing import make_case
+    from pave.testing import make_case, person_data
 
     for _ in range(6):
         make_case(personas.amal, identification_date="2014-03-01")
     make_case(
         personas.amal,
         identification_date="2014-03-01",
-        person={**__import__("pave.testing").testing.person_data(), "sex": "male"},
+        person={**person_data(), "sex": "male"},
     )
     assert statuses(client, personas.donor) == OWN[Role.DONOR_VIEWER]
     headers = {

@@ -138,6 +138,16 @@ def read_the_results(page, language: str, tmp_path) -> None:
     axe_check(page, f"indicator-{language}")
     screenshot(page, f"indicator-{language}")
 
+    # The logframe: objective, outcomes and outputs with their indicators.
+    page.goto("/reports/PAVE/")
+    page.locator('.page-actions a[href="/reports/PAVE/logframe/"]').click()
+    page.wait_for_url("**/reports/PAVE/logframe/")
+    assert page.locator("h2").first.is_visible() and page.locator("h4").count() >= 3
+    row = page.locator('tr[data-indicator="migrants_assisted"]')
+    assert row.locator("td.value").inner_text() == "89"
+    axe_check(page, f"logframe-{language}")
+    screenshot(page, f"logframe-{language}")
+
 
 def record_an_expenditure(page) -> None:
     """A wrong date is refused on its field with what was typed kept; then the burn rate
