@@ -76,9 +76,21 @@ class IndicatorForm(_Form):
                 self.add_error(name if name in self.fields else None, messages)
 
 
-class ManualValueForm(_Form):
+class _PeriodForm(_Form):
+    """A value for a period: from, to (not before from)."""
+
     period_start = forms.DateField(label=_("From"), widget=_date_input())
     period_end = forms.DateField(label=_("To"), widget=_date_input())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return data
+
+
+class ManualValueForm(_PeriodForm):
     value = forms.IntegerField(label=_("Value"), min_value=0)
     evidence = forms.CharField(
         label=_("Evidence"),
@@ -90,26 +102,10 @@ class ManualValueForm(_Form):
         error_messages={"required": _("A value needs its evidence.")},
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period cannot end before it starts."))
-        return data
 
-
-class TargetForm(_Form):
+class TargetForm(_PeriodForm):
     prefix = "target"
-    period_start = forms.DateField(label=_("From"), widget=_date_input())
-    period_end = forms.DateField(label=_("To"), widget=_date_input())
     value = forms.IntegerField(label=_("Target"), min_value=0)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period cannot end before it starts."))
-        return data
 
 
 # The budget page holds three forms: prefixes keep their inputs' names and ids apart.
