@@ -11,6 +11,19 @@ def _fresh_keyring():
     crypto.reset_keyring()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request in Arabic leaves Arabic active in
+    the thread (LocaleMiddleware activates, nothing deactivates), which would otherwise leak
+    into whichever test the same worker runs next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def personas(db):
     from pave.testing import Personas
