@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "axes",
     "django_countries",
     "pave.core",
+    "pave.privacy",
+    "pave.interop",
     "pave.accounts",
     "pave.cases",
     "pave.screening",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "pave.notifications",
     "pave.training",
     "pave.monitoring",
+    "pave.audit",
     "pave.demo",
 ]
 
