@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pave.core.context_processors.pave",
+                "pave.navigation.pave",
                 "pave.notifications.context_processors.notifications",
             ],
         },

@@ -11,7 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("pave.accounts.urls")),
-    path("audit/", include("pave.core.urls")),
+    path("audit/", include("pave.audit.urls")),
     path("staff/", admin.site.urls),
     path("screening/", include("pave.screening.urls")),
     path("assistance/", include("pave.assistance.urls")),

@@ -12,9 +12,9 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.selectors import user_for_token
-from pave.cases.services import ConflictError
-from pave.core.http import AuthedHttpRequest
+from pave.core.toolkit import ConflictError
 
 
 class BearerToken(HttpBearer):

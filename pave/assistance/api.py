@@ -15,6 +15,7 @@ from typing import Any
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.assistance import selectors, services
 from pave.assistance.models import (
     CasePlan,
@@ -23,8 +24,7 @@ from pave.assistance.models import (
     ServiceDelivery,
 )
 from pave.assistance.services import FOLLOW_UP, PLAN, REINTEGRATION, SERVICE, RecordKind
-from pave.cases.api import ERRORS
-from pave.core.http import AuthedHttpRequest
+from pave.core.api import ERRORS
 
 router = Router(tags=["assistance"])
 

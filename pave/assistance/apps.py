@@ -5,11 +5,7 @@ class AssistanceConfig(AppConfig):
     name = "pave.assistance"
     label = "assistance"
     verbose_name = "Direct assistance"
-
-    def ready(self) -> None:
-        # Services, plans, visits and assessments appear on case timelines; cases does not
-        # import assistance, so the dependency points one way only.
-        from pave.assistance.selectors import TIMELINE_FIELDS, assistance_timeline
-        from pave.cases.selectors import register_timeline_source
-
-        register_timeline_source("assistance", assistance_timeline, fields=TIMELINE_FIELDS)
+    # Services, plans, visits and assessments appear on case timelines; cases asks for them
+    # through pave.core.extensions and never imports assistance.
+    timeline_source = "pave.assistance.selectors.assistance_timeline"
+    timeline_fields = "pave.assistance.selectors.TIMELINE_FIELDS"

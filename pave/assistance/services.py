@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
@@ -35,8 +37,10 @@ from pave.assistance.models import (
 from pave.cases import workflow
 from pave.cases.models import Case
 from pave.cases.selectors import case_get_for_user
-from pave.cases.services import ConflictError
 from pave.core.audit import audit_record
+from pave.core.toolkit import ConflictError, model_update, reject_unknown_fields
+from pave.notifications.models import NotificationKind
+from pave.notifications.services import notify
 
 Errors = dict[str, list[str]]
 
@@ -197,29 +201,23 @@ KINDS = {kind.name: kind for kind in (SERVICE, PLAN, FOLLOW_UP, REINTEGRATION)}
 # --- shared machinery ------------------------------------------------------------------------
 
 
-def _known(data: Mapping[str, Any], kind: RecordKind) -> None:
-    unknown = sorted(set(data) - set(kind.fields))
-    if unknown:
-        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+def _stripped(name: str, value: Any) -> tuple[str, Any]:
+    return name, value.strip() if isinstance(value, str) else value
 
 
 def _apply(record: CaseRecord, data: Mapping[str, Any], kind: RecordKind) -> set[str]:
     """Set the fields that differ; return the names of those that changed."""
-    changed = set()
-    for name in kind.fields:
-        if name not in data:
-            continue
-        value, attribute = data[name], name
+
+    def convert(name: str, value: Any) -> tuple[str, Any]:
         if name in kind.foreign_keys:
-            value, attribute = getattr(value, "pk", value), f"{name}_id"
-        elif value is None and name in kind.personal | {"currency", "outcome"}:
-            value = ""
-        elif isinstance(value, str) and name in kind.personal:
-            value = value.strip()
-        if getattr(record, attribute) != value:
-            setattr(record, attribute, value)
-            changed.add(name)
-    return changed
+            return f"{name}_id", getattr(value, "pk", value)
+        if value is None and name in kind.personal | {"currency", "outcome"}:
+            return name, ""
+        if isinstance(value, str) and name in kind.personal:
+            return name, value.strip()
+        return name, value
+
+    return set(model_update(record, data, kind.fields, convert=convert))
 
 
 def _defaults(actor: User, record: CaseRecord) -> set[str]:
@@ -280,7 +278,7 @@ def record_create(
     *, actor: User, case_id: int, kind: RecordKind, data: Mapping[str, Any]
 ) -> CaseRecord:
     """Record one assistance record of `kind` on a case."""
-    _known(data, kind)
+    reject_unknown_fields(data, kind.fields)
     case = _case_for_writing(actor=actor, case_id=case_id)
     data = {name: data.get(name) for name in kind.required} | dict(data)
     if kind is SERVICE and not data.get("provider"):
@@ -305,7 +303,7 @@ def record_update(
     data: Mapping[str, Any],
 ) -> CaseRecord:
     """Apply a partial update based on `version`; a stale version raises RecordConflictError."""
-    _known(data, kind)
+    reject_unknown_fields(data, kind.fields)
     case = _case_for_writing(actor=actor, case_id=case_id)
     record = (
         kind.model._default_manager.select_for_update()
@@ -403,14 +401,58 @@ def service_type_update(
     service_type = ServiceType.objects.select_for_update().filter(pk=service_type_id).first()
     if service_type is None:
         raise Http404("No such service type.")
-    changed = []
-    for name, value in data.items():
-        value = value.strip() if isinstance(value, str) else value
-        if getattr(service_type, name) != value:
-            setattr(service_type, name, value)
-            changed.append(name)
+    changed = model_update(service_type, data, list(data), convert=_stripped)
     service_type.full_clean()
     if changed:
         service_type.save()
         audit_record(actor=actor, action="service_type.update", obj=service_type, fields=changed)
     return service_type
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def follow_up_reminders_send(
+    *, actor: Any, within_days: int, today: datetime.date | None = None
+) -> int:
+    """Tell assigned case workers about follow-up visits not done and due within
+    `within_days` days (overdue ones included), once per visit. Returns how many were sent.
+
+    Safe to run as often as wanted (e.g. daily): a visit already notified about is
+    skipped, whoever runs the command and however many run at once.
+    """
+    day = today or timezone.localdate()
+    visits = (
+        FollowUpVisit.objects.filter(
+            done_on__isnull=True,
+            due_on__lte=day + datetime.timedelta(days=within_days),
+            case__assigned_to__isnull=False,
+            case__assigned_to__is_active=True,
+        )
+        .exclude(case__stage__in=workflow.CLOSED_STAGES)
+        .select_related("case", "case__assigned_to")
+        .order_by("due_on", "pk")
+    )
+    sent = 0
+    with transaction.atomic():
+        for visit in visits.iterator(chunk_size=500):
+            case, worker = visit.case, visit.case.assigned_to
+            if worker is None:  # excluded by the query; keeps the type checker informed
+                continue
+            with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
+                created = notify(
+                    recipients=[worker],
+                    kind=NotificationKind.FOLLOW_UP_DUE,
+                    message=_("Follow-up visit for case %(reference)s is due on %(day)s.")
+                    % {"reference": case.reference, "day": visit.due_on.isoformat()},
+                    url=reverse("cases:detail", args=[case.pk]),
+                    key=f"follow-up:{visit.pk}",
+                )
+            sent += len(created)
+        audit_record(
+            actor=actor,
+            action="notification.follow_ups",
+            object_type="notification",
+            detail={"within_days": within_days, "sent": sent},
+        )
+    return sent

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.assistance import selectors, services
 from pave.assistance.forms import (
     CasePlanForm,
@@ -29,7 +30,6 @@ from pave.assistance.forms import (
 from pave.assistance.services import FOLLOW_UP, PLAN, REINTEGRATION, SERVICE, RecordKind
 from pave.cases import services as case_services
 from pave.cases.selectors import case_get_for_user
-from pave.core.http import AuthedHttpRequest
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
-from pave.cases import selectors, services, workflow
+from pave.accounts.http import AuthedHttpRequest
+from pave.cases import rules, selectors, services, workflow
 from pave.cases.models import Case, CaseTransition
 from pave.cases.selectors import CaseFilters
-from pave.core.http import AuthedHttpRequest
+from pave.core.api import ERRORS
+from pave.core.toolkit import nest_errors
 
 router = Router(tags=["cases"])
 
@@ -150,29 +152,8 @@ class CaseListOut(Schema):
     results: list[CaseSummaryOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 def _split(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
     return payload.model_dump(exclude_unset=True, exclude=exclude)
-
-
-def _prefixed(exc: ValidationError, names: set[str]) -> ValidationError:
-    """Report person fields as person.<name>, matching the request body's shape."""
-    return ValidationError(
-        {(f"person.{k}" if k in names else k): v for k, v in exc.message_dict.items()}
-    )
-
-
-ERRORS: dict[int, type[Schema]] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 @router.get("", response={200: CaseListOut, **ERRORS})
@@ -217,7 +198,7 @@ def create_case(request: AuthedHttpRequest, payload: CaseCreateIn) -> Any:
             actor=request.user, person=person, case=_split(payload, exclude={"person"})
         )
     except ValidationError as exc:
-        raise _prefixed(exc, set(services.PERSON_FIELDS)) from exc
+        raise nest_errors(exc, rules.PERSON_FIELDS, "person.") from exc
     return 201, case
 
 
@@ -238,7 +219,7 @@ def update_case(request: AuthedHttpRequest, case_id: int, payload: CasePatchIn) 
             case=_split(payload, exclude={"person", "version"}),
         )
     except ValidationError as exc:
-        raise _prefixed(exc, set(services.PERSON_FIELDS)) from exc
+        raise nest_errors(exc, rules.PERSON_FIELDS, "person.") from exc
 
 
 # --- workflow and timeline -------------------------------------------------------------------

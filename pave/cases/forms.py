@@ -19,7 +19,7 @@ from pave.accounts.models import User
 from pave.accounts.roles import CASE_ASSIGNERS
 from pave.cases import selectors
 from pave.cases.models import Case, Person
-from pave.cases.services import CASE_FIELDS, PERSON_FIELDS
+from pave.cases.rules import CASE_FIELDS, PERSON_FIELDS
 from pave.core import codelists
 from pave.core.forms import add_service_errors
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pave.accounts.models import User
-from pave.accounts.roles import CaseScope
+from pave.accounts.roles import CaseScope, Role
 from pave.cases import workflow
 from pave.cases.models import (
     Case,
@@ -26,6 +26,7 @@ from pave.cases.models import (
 )
 from pave.core import codelists
 from pave.core.crypto import keyring
+from pave.core.extensions import contributions
 from pave.core.normalise import normalise_identifier, normalise_phone, search_tokens
 
 _REFERENCE_LIKE = re.compile(r"^[A-Za-z]{2}-")
@@ -137,7 +138,6 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
 
 
 def assignable_users(*, organisation_id: int) -> QuerySet[User]:
-    from pave.accounts.roles import Role
 
     return User.objects.filter(
         organisation_id=organisation_id,
@@ -202,23 +202,15 @@ class TimelineEntry:
 
 # A source yields the entries of one kind for one case in a bounded number of queries.
 TimelineSource = Callable[[Case], Iterable[TimelineEntry]]
-_TIMELINE_SOURCES: dict[str, tuple[TimelineSource, tuple[str, ...]]] = {}
-
-
-def register_timeline_source(
-    name: str, source: TimelineSource, *, fields: Iterable[str] = ()
-) -> None:
-    """Let another app add its records to case timelines (call from AppConfig.ready).
-
-    `fields` names the personal-data fields the source shows, for the audit of the read.
-    """
-    _TIMELINE_SOURCES[name] = (source, tuple(fields))
+# Other apps add their records to case timelines by naming a source in their AppConfig
+# (`timeline_source`) with the personal-data fields it shows (`timeline_fields`, for the audit
+# of the read); see pave.core.extensions.
 
 
 def timeline_fields() -> list[str]:
     """Names of the personal-data fields a timeline shows (for the audit log)."""
     names = {"transition.reason", "note.body"}
-    for _source, fields in _TIMELINE_SOURCES.values():
+    for fields in contributions("timeline_fields"):
         names.update(fields)
     return sorted(names)
 
@@ -277,6 +269,6 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
     many records there are.
     """
     entries = list(_case_entries(case))
-    for source, _fields in _TIMELINE_SOURCES.values():
+    for source in contributions("timeline_source"):
         entries.extend(source(case))
     return sorted(entries, key=lambda entry: entry.sort_key)

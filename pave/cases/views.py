@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.models import User
 from pave.accounts.roles import CASE_CREATORS, CASE_EDITORS, CaseScope
 from pave.cases import selectors, services, workflow
@@ -28,7 +29,8 @@ from pave.cases.forms import (
 )
 from pave.cases.models import Case, Person
 from pave.core import codelists
-from pave.core.http import AuthedHttpRequest, requested_page
+from pave.core.http import requested_page
+from pave.core.toolkit import ConflictError
 
 PAGE_SIZE = 50
 
@@ -254,7 +256,7 @@ def case_stage_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
                 version=data["version"],
                 outcome=data["outcome"] or workflow.CLOSED,
             )
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             status, problems = 409, [str(exc)]
         except ValidationError as exc:
             problems = [m for messages_ in exc.message_dict.values() for m in messages_]
@@ -326,7 +328,7 @@ def case_edit_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
                 person=form.person_data(),
                 case=form.case_data(),
             )
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             return _render_conflict(request, form, case_id, exc)
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -340,7 +342,7 @@ def case_edit_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
 
 
 def _render_conflict(
-    request: AuthedHttpRequest, form: CaseForm, case_id: int, exc: services.ConflictError
+    request: AuthedHttpRequest, form: CaseForm, case_id: int, exc: ConflictError
 ) -> HttpResponse:
     """Keep what the user typed, show what is saved now; the stale version stays in the form,
     so saving again cannot overwrite the other person's changes."""

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from pave.core.extensions import contributions
 
 
 class CoreConfig(AppConfig):
     name = "pave.core"
     label = "core"
     verbose_name = "PAVE core"
+
+    def ready(self) -> None:
+        # Checks other apps contribute (their AppConfig's `system_checks`), registered here so
+        # that no app imports its own modules inside ready().
+        for check in contributions("system_checks"):
+            checks.register(check)

@@ -7,18 +7,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
 from pave.core.models import AuditEvent
 
-if TYPE_CHECKING:
-    from pave.accounts.models import User
-
 # Who acts: a user, or a label such as "cli:root" for commands run by an operator.
-Actor: TypeAlias = "User | str | None"
+# (core sits below accounts, so it knows users only as Django's base user model).
+Actor: TypeAlias = "AbstractBaseUser | str | None"
 
 GENESIS = "0" * 64
 _ADVISORY_LOCK_KEY = 7_270_001

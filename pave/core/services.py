@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,15 +12,8 @@ from django.db import connection, models, transaction
 
 from pave.core import crypto
 from pave.core.audit import Actor, audit_record
+from pave.core.extensions import contributions
 from pave.core.fields import EncryptedTextField
-
-# Apps register functions that recompute their blind indexes under the current key.
-REINDEXERS: list[Callable[[], int]] = []
-
-
-def register_reindexer(func: Callable[[], int]) -> Callable[[], int]:
-    REINDEXERS.append(func)
-    return func
 
 
 def encrypted_columns() -> Iterator[tuple[type[models.Model], EncryptedTextField]]:
@@ -97,7 +90,8 @@ def keys_rotate(
         crypto.reset_keyring()
         ring = crypto.keyring()
     reencrypted = sum(_reencrypt_column(m, f, batch) for m, f in encrypted_columns())
-    reindexed = sum(reindex() for reindex in REINDEXERS)
+    # Each app names the function that recomputes its blind indexes (AppConfig.reindexer).
+    reindexed = sum(reindex() for reindex in contributions("reindexer"))
     retired: list[str] = []
     if retire and from_file:
         needed = keys_in_use() | {ring.current.key_id}

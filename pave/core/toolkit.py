@@ -44,7 +44,9 @@ def raise_if(errors: Errors) -> None:
         raise ValidationError(errors)
 
 
-def reject_unknown_fields(data: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+def reject_unknown_fields(
+    data: Mapping[str, Any], allowed: Iterable[str], prefix: str = ""
+) -> None:
     """Refuse names the caller sent that the operation does not know: nothing is dropped
     silently. `prefix` names the nesting (``"person."``)."""
     unknown = sorted(set(data) - set(allowed))
@@ -83,3 +85,12 @@ def model_update(
             setattr(instance, attribute, value)
             changed.append(name)
     return changed
+
+
+def nest_errors(exc: ValidationError, names: Iterable[str], prefix: str) -> ValidationError:
+    """Report the errors of the fields in `names` under `prefix` (``person.sex``), matching
+    the shape of the request body that sent them nested."""
+    names = set(names)
+    return ValidationError(
+        {(f"{prefix}{k}" if k in names else k): v for k, v in exc.message_dict.items()}
+    )

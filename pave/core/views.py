@@ -1,16 +1,9 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pave import __version__
-from pave.accounts.roles import AUDIT_READERS
-from pave.core.http import AuthedHttpRequest
-from pave.core.selectors import audit_events_for_admin
 
 
 @require_GET
@@ -33,19 +26,4 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "version": __version__,
         },
         status=status,
-    )
-
-
-@login_required
-def audit_log(request: AuthedHttpRequest) -> HttpResponse:
-    if request.user.role not in AUDIT_READERS:
-        raise PermissionDenied
-    case_ref = request.GET.get("case", "").strip()
-    username = request.GET.get("user", "").strip()
-    events = audit_events_for_admin(user=request.user, case_reference=case_ref, username=username)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/audit_log.html",
-        {"page": page, "case_ref": case_ref, "username": username},
     )

@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.core.audit import audit_record
-from pave.core.http import AuthedHttpRequest
 from pave.monitoring import selectors
 
 router = Router(tags=["reports"])

@@ -18,9 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.core.audit import audit_record
 from pave.core.forms import add_service_errors
-from pave.core.http import AuthedHttpRequest
 from pave.monitoring import outputs, selectors, services
 from pave.monitoring.forms import (
     BudgetLineForm,

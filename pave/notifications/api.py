@@ -7,12 +7,11 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 
-from pave.cases.api import ErrorOut
-from pave.core.http import AuthedHttpRequest
+from pave.accounts.http import AuthedHttpRequest
+from pave.core.api import ERRORS
 from pave.notifications import selectors, services
 
 router = Router(tags=["notifications"])
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class NotificationOut(Schema):

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pave.accounts.models import User
 from pave.core.audit import audit_record
-from pave.core.codelists import CaseStage
 from pave.notifications.models import Notification, NotificationKind
 from pave.notifications.selectors import notification_get_for_user, unread_for_user
-
-CLOSED_STAGES = (CaseStage.CLOSED, CaseStage.CLOSED_REFERRED)
 
 
 def absolute_link(path: str) -> str:
@@ -104,51 +98,3 @@ def notifications_mark_all_read(*, actor: User) -> int:
             detail={"count": count},
         )
     return count
-
-
-def follow_up_reminders_send(
-    *, actor: Any, within_days: int, today: datetime.date | None = None
-) -> int:
-    """Tell assigned case workers about follow-up visits not done and due within
-    `within_days` days (overdue ones included), once per visit. Returns how many were sent.
-
-    Safe to run as often as wanted (e.g. daily from cron): a visit already notified about is
-    skipped, whoever runs the command and however many run at once.
-    """
-    from pave.assistance.models import FollowUpVisit
-
-    day = today or timezone.localdate()
-    visits = (
-        FollowUpVisit.objects.filter(
-            done_on__isnull=True,
-            due_on__lte=day + datetime.timedelta(days=within_days),
-            case__assigned_to__isnull=False,
-            case__assigned_to__is_active=True,
-        )
-        .exclude(case__stage__in=CLOSED_STAGES)
-        .select_related("case", "case__assigned_to")
-        .order_by("due_on", "pk")
-    )
-    sent = 0
-    with transaction.atomic():
-        for visit in visits.iterator(chunk_size=500):
-            case, worker = visit.case, visit.case.assigned_to
-            if worker is None:  # excluded by the query; keeps the type checker informed
-                continue
-            with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
-                created = notify(
-                    recipients=[worker],
-                    kind=NotificationKind.FOLLOW_UP_DUE,
-                    message=_("Follow-up visit for case %(reference)s is due on %(day)s.")
-                    % {"reference": case.reference, "day": visit.due_on.isoformat()},
-                    url=reverse("cases:detail", args=[case.pk]),
-                    key=f"follow-up:{visit.pk}",
-                )
-            sent += len(created)
-        audit_record(
-            actor=actor,
-            action="notification.follow_ups",
-            object_type="notification",
-            detail={"within_days": within_days, "sent": sent},
-        )
-    return sent

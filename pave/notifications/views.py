@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pave.core.http import AuthedHttpRequest
+from pave.accounts.http import AuthedHttpRequest
 from pave.notifications import selectors, services
 
 PAGE_SIZE = 50

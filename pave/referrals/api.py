@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.models import Organisation
 from pave.assistance.models import ServiceType
-from pave.cases.api import ErrorOut
-from pave.core.http import AuthedHttpRequest
+from pave.core.api import ErrorOut
 from pave.referrals import selectors, services
 from pave.referrals.models import Consent, Referral, ServiceDirectoryEntry
 

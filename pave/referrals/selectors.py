@@ -21,8 +21,8 @@ from pave.accounts.models import Organisation, User
 from pave.accounts.roles import CaseScope
 from pave.assistance.models import ServiceType
 from pave.cases.models import ADULT_AGE, Case
+from pave.cases.rules import age_on
 from pave.cases.selectors import case_queryset_for_user
-from pave.cases.services import age_on
 from pave.core.codelists import country_names
 from pave.referrals.models import (
     Consent,

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.models import Organisation
 from pave.accounts.roles import CaseScope
 from pave.cases.selectors import case_get_for_user
 from pave.core.forms import add_service_errors
-from pave.core.http import AuthedHttpRequest, requested_page
+from pave.core.http import requested_page
 from pave.referrals import selectors, services
 from pave.referrals.forms import (
     ConsentForm,

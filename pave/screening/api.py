@@ -21,9 +21,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from pave.cases.api import CaseOut, ErrorOut, PersonPatch
+from pave.accounts.http import AuthedHttpRequest
+from pave.cases.api import CaseOut, PersonPatch
+from pave.cases.rules import PERSON_FIELDS
 from pave.cases.selectors import case_get_for_user
-from pave.core.http import AuthedHttpRequest
+from pave.core.api import ERRORS
+from pave.core.toolkit import nest_errors
 from pave.screening import selectors, services
 from pave.screening.engine import (
     Instrument,
@@ -43,13 +46,6 @@ LANG_QUERY = Query(
     max_length=35,
     description="language tag (e.g. ar, fr, ar-LB); unknown or untranslated: English",
 )
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -417,11 +413,7 @@ def open_case(request: AuthedHttpRequest, screening_id: int, payload: OpenCaseIn
             actor=request.user, screening_id=screening_id, person=person, case=case
         )
     except ValidationError as exc:
-        from pave.cases.services import PERSON_FIELDS
-
-        raise ValidationError(
-            {(f"person.{k}" if k in PERSON_FIELDS else k): v for k, v in exc.message_dict.items()}
-        ) from exc
+        raise nest_errors(exc, PERSON_FIELDS, "person.") from exc
     # Read back: the in-memory person holds "" for an unset encrypted date (see report).
     return 201, case_get_for_user(user=request.user, case_id=new_case.pk)
 

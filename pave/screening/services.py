@@ -24,6 +24,7 @@ from pave.cases.models import Case
 from pave.cases.services import case_open
 from pave.core import codelists
 from pave.core.audit import audit_record
+from pave.core.toolkit import raise_if
 from pave.screening import selectors
 from pave.screening.engine import (
     DIMENSION_RULES,
@@ -63,11 +64,6 @@ CASE_TYPE_FOR_OUTCOME = {
     "forced_labour": codelists.CaseType.EXPLOITED_MIGRANT_WORKER,
 }
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _require_screener(actor: User) -> None:
@@ -126,7 +122,7 @@ def visit_create(
         errors.update(exc.message_dict)
     if visited_on and visited_on > timezone.localdate():
         errors.setdefault("visited_on", []).append(_("The date cannot be in the future."))
-    _raise_if(errors)
+    raise_if(errors)
     visit.save()
     fields = ["place", "visited_on", *(["team"] if team else []), *(["notes"] if notes else [])]
     audit_record(actor=actor, action="visit.create", obj=visit, fields=fields)
@@ -279,7 +275,7 @@ def screening_submit(
     _unknown(subject, SUBJECT_FIELDS, "subject")
     instrument = _instrument(instrument_code, version)
     errors = _consent_errors(consent)
-    _raise_if(errors)
+    raise_if(errors)
     place, visit = _where(actor, place_id, visit_id)
     if not consent["given"]:
         return _record_refusal(
@@ -343,7 +339,7 @@ def _record_refusal(
         errors["subject"] = [
             _("No personal data may be recorded without consent to the interview.")
         ]
-    _raise_if(errors)
+    raise_if(errors)
     screening = Screening(
         organisation_id=actor.organisation_id,
         interviewer=actor,
@@ -380,7 +376,7 @@ def _validate_and_save(screening: Screening) -> None:
         errors.setdefault("interviewed_on", []).append(
             _("A screening during a visit takes place on the day of the visit.")
         )
-    _raise_if(errors)
+    raise_if(errors)
     screening.save()
 
 

@@ -23,8 +23,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.roles import CASE_CREATORS
-from pave.core.http import AuthedHttpRequest
 from pave.screening import selectors, services
 from pave.screening.engine import (
     NO_TRANSLATIONS,

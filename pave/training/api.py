@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.models import Organisation
-from pave.cases.api import ErrorOut
-from pave.core.http import AuthedHttpRequest
+from pave.core.api import ErrorOut
 from pave.training import certificates, importers, selectors, services
 from pave.training.models import Certificate, Event, KnowledgeTest, Participant, Session
 

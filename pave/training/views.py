@@ -21,9 +21,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
+from pave.accounts.http import AuthedHttpRequest
 from pave.core import codelists
 from pave.core.forms import add_service_errors
-from pave.core.http import AuthedHttpRequest, requested_page
+from pave.core.http import requested_page
 from pave.training import selectors, services
 from pave.training.certificates import PdfUnavailable
 from pave.training.forms import (

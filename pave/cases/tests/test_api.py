@@ -226,7 +226,7 @@ def test_list_query_count_does_not_grow_with_cases(
 
 
 def test_broad_lists_report_a_capped_count(amal_api, personas, monkeypatch, client):
-    monkeypatch.setattr("pave.cases.services.COUNT_CAP", 2)
+    monkeypatch.setattr("pave.cases.services.persons.COUNT_CAP", 2)
     for _ in range(3):
         make_case(personas.amal)
     body = amal_api.get("/cases").json()

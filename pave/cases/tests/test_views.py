@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("cases:list")
 CREATE = reverse("cases:create")
 LOGIN = reverse("accounts:login")
-AUDIT = reverse("core:audit-log")
+AUDIT = reverse("audit:audit-log")
 
 
 def detail(case: Case) -> str:

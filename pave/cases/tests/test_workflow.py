@@ -14,6 +14,7 @@ from pave.cases.models import Case, CaseTransition
 from pave.cases.tests.workflow_helpers import Api, drive_to
 from pave.core import codelists
 from pave.core.models import AuditEvent
+from pave.core.toolkit import ConflictError
 from pave.testing import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -353,9 +354,9 @@ def test_a_step_and_a_case_edit_cannot_both_use_the_same_version(personas):
     services.case_transition(
         actor=personas.amal, case_id=case.pk, to_stage="assessed", reason="x", version=1
     )
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.case_update(actor=personas.amal, case_id=case.pk, version=1, case={"summary": "s"})
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.case_transition(
             actor=personas.amal, case_id=case.pk, to_stage="assistance", reason="x", version=1
         )

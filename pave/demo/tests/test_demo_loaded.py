@@ -26,8 +26,8 @@ from pave.assistance.models import (
     ServiceDelivery,
 )
 from pave.cases.models import Case, CaseTransition, Person, PersonNameToken
+from pave.cases.rules import age_on, derive_is_minor
 from pave.cases.selectors import CaseFilters, case_list
-from pave.cases.services import age_on, derive_is_minor
 from pave.core.audit import audit_verify
 from pave.core.models import AuditEvent
 from pave.demo import services

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from pave.accounts.roles import Role
 from pave.accounts.services import token_create
+from pave.assistance.services import follow_up_reminders_send
 from pave.core.models import AuditEvent
 from pave.notifications.models import Notification
-from pave.notifications.services import follow_up_reminders_send, notify
+from pave.notifications.services import notify
 from pave.testing import make_case, make_user, run_pave
 
 pytestmark = pytest.mark.django_db

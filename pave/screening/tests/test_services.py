@@ -453,7 +453,7 @@ def test_extra_instruments_directory_is_loaded_with_the_shipped_ones(icls_v2):
 
 
 def test_a_bad_instruments_directory_is_reported_by_the_system_check(tmp_path):
-    from pave.screening.apps import check_instruments
+    from pave.screening.checks import check_instruments
 
     (tmp_path / "broken.v1.yaml").write_text("code: broken\nversion: 1\n", encoding="utf-8")
     with override_settings(PAVE_INSTRUMENTS_DIR=str(tmp_path)):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pave.core import views
+from pave.audit import views
 
-app_name = "core"
+app_name = "audit"
 urlpatterns = [path("", views.audit_log, name="audit-log")]

@@ -1,3 +1,6 @@
+"""Navigation flags for the site layout: which sections a signed-in user may open. It sits
+above the apps whose permissions it asks (screening), so core knows nothing of them."""
+
 from django.http import HttpRequest
 
 from pave.accounts.roles import AUDIT_READERS, CASE_CREATORS, CaseScope

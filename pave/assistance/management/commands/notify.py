@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from pave.assistance.services import follow_up_reminders_send
 from pave.core.management.base import ActionCommand, cli_actor
-from pave.notifications.services import follow_up_reminders_send
 
 
 class Command(ActionCommand):
