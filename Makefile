@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy pave config
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -109,8 +110,6 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> None:
 def user_language_set(*, actor: User, language: str) -> User:
     """Remember the interface language a user chose: it follows them to any computer they
     log in on, and notifications and e-mails are written in it."""
-    from django.conf import settings
-
     codes = [code for code, _name in settings.LANGUAGES]
     if language not in codes:
         raise ValidationError(

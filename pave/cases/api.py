@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from pave.accounts.http import AuthedHttpRequest
 from pave.cases import rules, selectors, services, workflow
 from pave.cases.models import Case, CaseTransition
+from pave.cases.rules import TEXT_LIMITS
 from pave.cases.selectors import CaseFilters
 from pave.core.api import ERRORS
 from pave.core.toolkit import nest_errors
@@ -19,33 +20,33 @@ router = Router(tags=["cases"])
 
 
 class PersonIn(Schema):
-    given_name: str = Field(..., max_length=200)
-    family_name: str = Field("", max_length=200)
-    other_names: str = Field("", max_length=400)
+    given_name: str = Field(..., max_length=TEXT_LIMITS["given_name"])
+    family_name: str = Field("", max_length=TEXT_LIMITS["family_name"])
+    other_names: str = Field("", max_length=TEXT_LIMITS["other_names"])
     sex: str = Field(..., description="female, male, other or unknown")
     gender: str = Field("", description="HTCDS prs_Gender value name")
     birth_date: datetime.date | None = None
     age_estimate: int | None = Field(None, ge=0, le=120)
     citizenship: list[str] = Field(default_factory=list, description="ISO 3166 alpha-2 codes")
     languages: list[str] = Field(default_factory=list, description="ISO 639 codes")
-    identity_number: str = Field("", max_length=64)
-    phone: str = Field("", max_length=32)
-    address: str = Field("", max_length=1000)
+    identity_number: str = Field("", max_length=TEXT_LIMITS["identity_number"])
+    phone: str = Field("", max_length=TEXT_LIMITS["phone"])
+    address: str = Field("", max_length=TEXT_LIMITS["address"])
 
 
 class PersonPatch(Schema):
-    given_name: str | None = Field(None, max_length=200)
-    family_name: str | None = Field(None, max_length=200)
-    other_names: str | None = Field(None, max_length=400)
+    given_name: str | None = Field(None, max_length=TEXT_LIMITS["given_name"])
+    family_name: str | None = Field(None, max_length=TEXT_LIMITS["family_name"])
+    other_names: str | None = Field(None, max_length=TEXT_LIMITS["other_names"])
     sex: str | None = None
     gender: str | None = None
     birth_date: datetime.date | None = None
     age_estimate: int | None = Field(None, ge=0, le=120)
     citizenship: list[str] | None = None
     languages: list[str] | None = None
-    identity_number: str | None = Field(None, max_length=64)
-    phone: str | None = Field(None, max_length=32)
-    address: str | None = Field(None, max_length=1000)
+    identity_number: str | None = Field(None, max_length=TEXT_LIMITS["identity_number"])
+    phone: str | None = Field(None, max_length=TEXT_LIMITS["phone"])
+    address: str | None = Field(None, max_length=TEXT_LIMITS["address"])
 
 
 class CaseFieldsIn(Schema):
@@ -59,7 +60,7 @@ class CaseFieldsIn(Schema):
     identification_source: str | None = None
     identification_date: datetime.date | None = None
     assigned_to: int | None = Field(None, description="id of a user of your organisation")
-    summary: str | None = Field(None, max_length=20000)
+    summary: str | None = Field(None, max_length=TEXT_LIMITS["summary"])
 
 
 class CaseCreateIn(CaseFieldsIn):

@@ -19,7 +19,7 @@ from pave.accounts.models import User
 from pave.accounts.roles import CASE_ASSIGNERS
 from pave.cases import selectors
 from pave.cases.models import Case, Person
-from pave.cases.rules import CASE_FIELDS, PERSON_FIELDS
+from pave.cases.rules import CASE_FIELDS, PERSON_FIELDS, TEXT_LIMITS
 from pave.core import codelists
 from pave.core.forms import add_service_errors
 
@@ -79,17 +79,19 @@ class CaseForm(forms.Form):
 
     # Person
     given_name = forms.CharField(
-        label=field_label(Person, "given_name"), max_length=200, widget=_free_text()
+        label=field_label(Person, "given_name"),
+        max_length=TEXT_LIMITS["given_name"],
+        widget=_free_text(),
     )
     family_name = forms.CharField(
         label=field_label(Person, "family_name"),
-        max_length=200,
+        max_length=TEXT_LIMITS["family_name"],
         required=False,
         widget=_free_text(),
     )
     other_names = forms.CharField(
         label=field_label(Person, "other_names"),
-        max_length=400,
+        max_length=TEXT_LIMITS["other_names"],
         required=False,
         widget=_free_text(),
     )
@@ -124,13 +126,17 @@ class CaseForm(forms.Form):
         required=False,
         help_text=_("ISO 639 codes separated by commas, e.g. am, ar, en."),
     )
-    phone = forms.CharField(label=field_label(Person, "phone"), max_length=32, required=False)
+    phone = forms.CharField(
+        label=field_label(Person, "phone"), max_length=TEXT_LIMITS["phone"], required=False
+    )
     identity_number = forms.CharField(
-        label=field_label(Person, "identity_number"), max_length=64, required=False
+        label=field_label(Person, "identity_number"),
+        max_length=TEXT_LIMITS["identity_number"],
+        required=False,
     )
     address = forms.CharField(
         label=field_label(Person, "address"),
-        max_length=1000,
+        max_length=TEXT_LIMITS["address"],
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
@@ -194,7 +200,7 @@ class CaseForm(forms.Form):
     )
     summary = forms.CharField(
         label=field_label(Case, "summary"),
-        max_length=20000,
+        max_length=TEXT_LIMITS["summary"],
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
     )
@@ -409,7 +415,7 @@ class CaseSearchForm(forms.Form):
 class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("New note"),
-        max_length=20000,
+        max_length=TEXT_LIMITS["note"],
         widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
     )
 

@@ -43,6 +43,18 @@ MULTI_CHOICE = {
     "types_of_exploitation": codelists.TypeOfExploitation,
     "methods_of_control": codelists.MethodOfControl,
 }
+# The longest text each free-text field takes, in characters: the service enforces them, and
+# the web forms and the API schemas read them from here.
+TEXT_LIMITS = {
+    "given_name": 200,
+    "family_name": 200,
+    "other_names": 400,
+    "identity_number": 64,
+    "phone": 32,
+    "address": 1000,
+    "summary": 20000,
+    "note": 20000,
+}
 PERSONAL_FIELDS = frozenset(
     {
         "given_name",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django import forms
 from django.db import models
 
 from pave.core.crypto import keyring
@@ -73,6 +74,4 @@ class EncryptedDateField(EncryptedTextField):
         return super().get_prep_value(value)
 
     def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
-
         return forms.DateField(required=not self.blank, **kwargs)

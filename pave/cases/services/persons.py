@@ -27,6 +27,7 @@ from pave.cases.rules import (
     MULTI_CHOICE,
     PERSON_FIELDS,
     PERSONAL_FIELDS,
+    TEXT_LIMITS,
     derive_is_minor,
 )
 from pave.cases.selectors import CaseFilters, case_get_for_user, case_list
@@ -34,7 +35,13 @@ from pave.core import codelists
 from pave.core.audit import audit_record
 from pave.core.crypto import keyring
 from pave.core.normalise import name_tokens, normalise_identifier, normalise_phone
-from pave.core.toolkit import ConflictError, model_update, raise_if, reject_unknown_fields
+from pave.core.toolkit import (
+    ConflictError,
+    add_error,
+    model_update,
+    raise_if,
+    reject_unknown_fields,
+)
 
 
 def index_person(person: Person) -> None:
@@ -98,6 +105,7 @@ def _validate_person(person: Person) -> dict[str, list[str]]:
         person.full_clean(exclude=["organisation", "reference"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    _check_lengths(errors, person, PERSON_FIELDS)
     if not (person.given_name or "").strip():
         errors.setdefault("given_name", []).append(
             _("A given name (or the name used) is required.")
@@ -110,12 +118,20 @@ def _validate_person(person: Person) -> dict[str, list[str]]:
     return errors
 
 
+def _check_lengths(errors: dict[str, list[str]], instance: Any, names: Iterable[str]) -> None:
+    for name in names:
+        limit, value = TEXT_LIMITS.get(name), getattr(instance, name, None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            add_error(errors, name, _("At most %(n)s characters.") % {"n": limit})
+
+
 def _validate_case(case: Case, actor: User) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
         case.full_clean(exclude=["person", "organisation", "reference", "created_by"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    _check_lengths(errors, case, CASE_FIELDS)
     if case.identification_date and case.identification_date > timezone.localdate():
         errors.setdefault("identification_date", []).append(
             _("The identification date cannot be in the future.")
@@ -254,6 +270,10 @@ def case_note_add(*, actor: User, case_id: int, body: str) -> CaseNote:
         raise PermissionDenied(_("Your role cannot add notes."))
     if not body.strip():
         raise ValidationError({"body": [_("A note cannot be empty.")]})
+    if len(body.strip()) > TEXT_LIMITS["note"]:
+        raise ValidationError(
+            {"body": [_("At most %(n)s characters.") % {"n": TEXT_LIMITS["note"]}]}
+        )
     note = CaseNote.objects.create(case=case, author=actor, body=body.strip())
     audit_record(
         actor=actor,

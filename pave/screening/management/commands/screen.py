@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand
 
 from pave.screening.engine import InstrumentError, ScreeningRequestError, assess_batch
+from pave.screening.selectors import instrument_registry
 
 EXIT_REQUEST_ERROR = 2
 # A bad file in PAVE_INSTRUMENTS_DIR is the deployment's problem, not the request's.
@@ -61,8 +62,6 @@ class Command(BaseCommand):
         raise SystemExit(code)
 
     def _assess(self, name: str) -> Any:
-        from pave.screening.selectors import instrument_registry
-
         payload = _read_json(name)
         return assess_batch(instrument_registry(), payload)
 
