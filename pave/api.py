@@ -13,13 +13,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.accounts.selectors import user_for_token
+from pave.accounts.services import token_authenticate
 from pave.core.toolkit import ConflictError
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token=token)
+        user = token_authenticate(token=token)
         if user is not None:
             request.user = user
         return user

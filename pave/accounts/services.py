@@ -122,3 +122,19 @@ def user_language_set(*, actor: User, language: str) -> User:
             actor=actor, action="user.language.set", obj=actor, fields=["preferred_language"]
         )
     return actor
+
+
+def token_authenticate(*, token: str) -> User | None:
+    """The active user a bearer token belongs to, or None. A write: it records the token's
+    last use (at most hourly, so a busy client does not write on every request)."""
+    row = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 3600:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

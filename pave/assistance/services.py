@@ -375,9 +375,7 @@ def _require_catalogue_editor(actor: User) -> None:
 @transaction.atomic
 def service_type_create(*, actor: User, data: Mapping[str, Any]) -> ServiceType:
     _require_catalogue_editor(actor)
-    unknown = sorted(set(data) - set(SERVICE_TYPE_FIELDS))
-    if unknown:
-        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    reject_unknown_fields(data, SERVICE_TYPE_FIELDS)
     service_type = ServiceType(
         **{k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
     )

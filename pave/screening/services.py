@@ -24,7 +24,7 @@ from pave.cases.models import Case
 from pave.cases.services import case_open
 from pave.core import codelists
 from pave.core.audit import audit_record
-from pave.core.toolkit import raise_if
+from pave.core.toolkit import raise_if, reject_unknown_fields
 from pave.screening import selectors
 from pave.screening.engine import (
     DIMENSION_RULES,
@@ -69,12 +69,6 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 def _require_screener(actor: User) -> None:
     if actor.role not in selectors.SCREENERS or not actor.organisation_id:
         raise PermissionDenied(_("Your role cannot record screenings."))
-
-
-def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise ValidationError({f"{prefix}.{name}": [_("Unknown field.")] for name in unknown})
 
 
 # --- places and visits -----------------------------------------------------------------------
@@ -271,8 +265,8 @@ def screening_submit(
     """
     _require_screener(actor)
     consent, subject, answers = dict(consent), dict(subject or {}), answers or {}
-    _unknown(consent, CONSENT_FIELDS, "consent")
-    _unknown(subject, SUBJECT_FIELDS, "subject")
+    reject_unknown_fields(consent, CONSENT_FIELDS, "consent.")
+    reject_unknown_fields(subject, SUBJECT_FIELDS, "subject.")
     instrument = _instrument(instrument_code, version)
     errors = _consent_errors(consent)
     raise_if(errors)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
 from pave.core.audit import Actor
+from pave.core.toolkit import add_error, raise_if
 from pave.training import selectors
 from pave.training.models import (
     Event,
@@ -38,18 +39,12 @@ EVENT_FIELDS = (
     "partners",
     "other_partners",
 )
+# The toolkit's error helpers, for the training services that import them from here.
+__all__ = ["add_error", "raise_if"]
+
 MAX_TEXT = 200
 MAX_DESCRIPTION = 20000
 PUBLIC_ACTOR = "public:verify"
-
-
-def raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def add_error(errors: dict[str, list[str]], name: str, message: str) -> None:
-    errors.setdefault(name, []).append(message)
 
 
 # --- who acts for which organisation ---------------------------------------------------------

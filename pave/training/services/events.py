@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation
 from pave.core.audit import Actor, audit_record
+from pave.core.toolkit import reject_unknown_fields
 from pave.training.models import (
     Event,
     Session,
@@ -95,9 +96,7 @@ def event_create(
     `organisation` given). `data`: title, event_type, country, city, topics (a list or a
     comma-separated text), description, partners (organisation ids), other_partners."""
     require_manager(actor)
-    unknown = sorted(set(data) - set(EVENT_FIELDS))
-    if unknown:
-        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    reject_unknown_fields(data, EVENT_FIELDS)
     organiser = organisation_of(actor, organisation)
     event = Event(organisation=organiser, created_by=acting_user(actor))
     errors: dict[str, list[str]] = {}
@@ -114,9 +113,7 @@ def event_create(
 def event_update(*, actor: Actor, event_id: int, data: Mapping[str, Any]) -> Event:
     found = event_for_actor(actor=actor, event_id=event_id)
     require_manager(actor)
-    unknown = sorted(set(data) - set(EVENT_FIELDS))
-    if unknown:
-        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    reject_unknown_fields(data, EVENT_FIELDS)
     event = Event.objects.select_for_update().select_related("organisation").get(pk=found.pk)
     errors: dict[str, list[str]] = {}
     changed, partners = _apply_event(event, data, errors)

@@ -148,9 +148,8 @@ def fill_blanks(participant: Participant, data: Mapping[str, Any]) -> list[str]:
 def clean_participant(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Validated participant fields (raises ValidationError naming every bad field)."""
     errors: dict[str, list[str]] = {}
-    unknown = sorted(set(data) - set(PARTICIPANT_FIELDS))
-    for name in unknown:
-        add_error(errors, name, _("Unknown field."))
+    for name in sorted(set(data) - set(PARTICIPANT_FIELDS)):
+        add_error(errors, name, _("Unknown field."))  # reported with the other field errors
     cleaned: dict[str, Any] = {}
     for name in PARTICIPANT_FIELDS:
         if name not in data:
