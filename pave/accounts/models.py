@@ -51,9 +51,6 @@ class User(AbstractUser):
     def case_scope(self) -> CaseScope:
         return CASE_SCOPE.get(self.role, CaseScope.NONE)
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
 
 class ApiToken(TimeStampedModel):
     """A bearer token for programs. Only the SHA-256 of the token is stored."""

@@ -39,7 +39,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None

@@ -122,13 +122,6 @@ def place_list(*, user: User) -> QuerySet[Place]:
     return Place.objects.filter(organisation_id=user.organisation_id).order_by("name", "id")
 
 
-def place_get_for_user(*, user: User, place_id: int) -> Place:
-    place = place_list(user=user).filter(pk=place_id).first()
-    if place is None:
-        raise Http404("No such place.")
-    return place
-
-
 def visit_queryset_for_user(*, user: User) -> QuerySet[Visit]:
     if not can_see_screenings(user):
         return Visit.objects.none()
