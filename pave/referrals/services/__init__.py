@@ -15,7 +15,12 @@ from pave.referrals.services.consent import (
     consent_record,
     consent_withdraw,
 )
-from pave.referrals.services.directory import directory_entry_create, directory_entry_update
+from pave.referrals.services.directory import (
+    directory_entry_create,
+    directory_entry_staff_create,
+    directory_entry_staff_update,
+    directory_entry_update,
+)
 from pave.referrals.services.referrals import (
     referral_accept,
     referral_complete,
@@ -33,6 +38,8 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "directory_entry_create",
+    "directory_entry_staff_create",
+    "directory_entry_staff_update",
     "directory_entry_update",
     "referral_accept",
     "referral_complete",

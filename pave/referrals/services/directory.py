@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -10,13 +11,15 @@ from django.utils.translation import gettext as _
 
 from pave.accounts.models import User
 from pave.core.audit import audit_record
-from pave.core.toolkit import Errors, add_error, model_update, raise_if
+from pave.core.toolkit import Errors, add_error, model_update, raise_if, reject_unknown_fields
 from pave.referrals import selectors
 from pave.referrals.models import ServiceDirectoryEntry
 from pave.referrals.roles import DIRECTORY_EDITORS
 from pave.referrals.services.common import clean_text
 
 UPDATABLE = ("active", "city", "contact_notes")
+# What staff edit in /staff/, for any organisation.
+STAFF_FIELDS = ("organisation", "service_type", "country", "city", "contact_notes", "active")
 
 
 def _require_editor(actor: User) -> None:
@@ -76,4 +79,49 @@ def directory_entry_update(
         entry.full_clean()
         entry.save()
         audit_record(actor=actor, action="directory.update", obj=entry, fields=changed)
+    return entry
+
+
+def _require_staff(actor: User) -> None:
+    if not (actor.is_active and actor.is_staff):
+        raise PermissionDenied(_("Only staff edit other organisations' directory entries."))
+
+
+@transaction.atomic
+def directory_entry_staff_create(*, actor: User, data: Mapping[str, Any]) -> ServiceDirectoryEntry:
+    """Staff (in /staff/) list a service offered by any organisation."""
+    _require_staff(actor)
+    reject_unknown_fields(data, STAFF_FIELDS)
+    entry = ServiceDirectoryEntry(**data)
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        action="directory.create",
+        obj=entry,
+        fields=[name for name in STAFF_FIELDS if name in data],
+        detail={"organisation": entry.organisation_id},
+    )
+    return entry
+
+
+@transaction.atomic
+def directory_entry_staff_update(
+    *, actor: User, entry_id: int, data: Mapping[str, Any]
+) -> ServiceDirectoryEntry:
+    """Staff (in /staff/) change the entry of any organisation."""
+    _require_staff(actor)
+    reject_unknown_fields(data, STAFF_FIELDS)
+    entry = ServiceDirectoryEntry.objects.select_for_update().get(pk=entry_id)
+    changed = model_update(entry, data, STAFF_FIELDS)
+    if changed:
+        entry.full_clean()
+        entry.save()
+        audit_record(
+            actor=actor,
+            action="directory.update",
+            obj=entry,
+            fields=changed,
+            detail={"organisation": entry.organisation_id},
+        )
     return entry
