@@ -1,38 +1,26 @@
-"""PAVE settings: one module, every value from the environment (see docs/configuration.md)."""
+"""PAVE settings: one module, every value from the environment (the README's Configuration
+table). Tests use config/test_settings.py."""
 
-import secrets
-import sys
-import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import local_files
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
-# Tests never touch a real data directory (keys, secret key, SQLite file).
-_default_data_dir = tempfile.mkdtemp(prefix="pave-test-") if TESTING else str(Path.cwd() / "var")
-DATA_DIR = Path(env_str("PAVE_DATA_DIR", _default_data_dir)).resolve()
+# Importing these settings writes nothing: the data directory and the keys generated into it
+# on a laptop install are created by `pave migrate` / `pave serve` (see pave/__main__.py).
+# Tests use config/test_settings.py, which points this at a temporary directory.
+DATA_DIR = local_files.data_dir()
 
 DEBUG = env_bool("PAVE_DEBUG", False)
 
-
-def _secret_key() -> str:
-    """The configured key, or one generated once into the data directory (laptop installs)."""
-    configured = env_str("PAVE_SECRET_KEY")
-    if configured:
-        return configured
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+# The configured key, or the one generated into the data directory (laptop installs). Empty
+# until then: Django refuses to sign anything with it, and `check --deploy` says so.
+SECRET_KEY = env_str("PAVE_SECRET_KEY") or local_files.secret_key_read(DATA_DIR)
 ALLOWED_HOSTS = env_list("PAVE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("PAVE_CSRF_TRUSTED_ORIGINS")
 
@@ -104,7 +92,6 @@ def _databases() -> dict:
         database = dj_database_url.parse(url, conn_max_age=env_int("PAVE_DB_CONN_MAX_AGE", 60))
         database["CONN_HEALTH_CHECKS"] = True
         return {"default": database}
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -172,15 +159,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "pave" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-if TESTING:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Security: secure cookies whenever served over HTTPS (PAVE_HTTPS=true in production).
 HTTPS = env_bool("PAVE_HTTPS", False)
@@ -203,7 +184,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Personal-data encryption keys: "id:base64key,..." — the first encrypts, all decrypt.
 PAVE_DATA_KEYS = env_str("PAVE_DATA_KEYS")
-PAVE_KEYS_FILE = DATA_DIR / "data_keys"
+PAVE_KEYS_FILE = DATA_DIR / local_files.DATA_KEYS_FILE
 # Behind a load balancer, trust the first X-Forwarded-For address for the audit log.
 PAVE_TRUST_X_FORWARDED_FOR = env_bool("PAVE_TRUST_X_FORWARDED_FOR", False)
 PAVE_PORT = env_int("PAVE_PORT", 8000)
@@ -214,8 +195,26 @@ PAVE_INSTRUMENTS_DIR = env_str("PAVE_INSTRUMENTS_DIR")
 # A referral not answered within this many days after it was sent is flagged overdue.
 PAVE_REFERRAL_RESPONSE_DAYS = env_int("PAVE_REFERRAL_RESPONSE_DAYS", 5)
 
-EMAIL_BACKEND = env_str("PAVE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: through the SMTP server PAVE_EMAIL_HOST when set, else printed on the console
+# (laptop installs, the demo). PAVE_EMAIL_BACKEND overrides either (a Django backend path).
+EMAIL_HOST = env_str("PAVE_EMAIL_HOST")
+EMAIL_BACKEND = env_str(
+    "PAVE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_USE_SSL = env_bool("PAVE_EMAIL_USE_SSL", False)
+# STARTTLS unless the connection is TLS from the start (SSL) or explicitly turned off.
+EMAIL_USE_TLS = env_bool("PAVE_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("PAVE_EMAIL_USE_TLS and PAVE_EMAIL_USE_SSL exclude each other")
+EMAIL_PORT = env_int("PAVE_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+EMAIL_HOST_USER = env_str("PAVE_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("PAVE_EMAIL_HOST_PASSWORD")  # or PAVE_EMAIL_HOST_PASSWORD_FILE
+EMAIL_TIMEOUT = env_int("PAVE_EMAIL_TIMEOUT", 10)  # seconds: a slow server never hangs a worker
 DEFAULT_FROM_EMAIL = env_str("PAVE_FROM_EMAIL", "pave@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where users reach PAVE (e.g. https://pave.example.org): e-mails link to it; without it their
 # links are paths only, which a mail client cannot open.
 PAVE_BASE_URL = env_str("PAVE_BASE_URL", "").rstrip("/")
@@ -226,7 +225,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PAVE_LOG_LEVEL", "WARNING")},
 }
-
-if TESTING:
-    # New passwords still get Argon2; test fixtures may store cheap MD5 hashes for speed.
-    PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,12 +1,14 @@
-"""Staff tooling: the service catalogue. Assistance records are not shown here: they hold
-personal data and the admin bypasses the audited, scoped reads of the application."""
+"""Staff tooling: the service catalogue, edited through the audited catalogue services.
+Assistance records are not shown here: they hold personal data and the admin bypasses the
+audited, scoped reads of the application."""
 
 from typing import Any
 
 from django.contrib import admin
 
+from pave.assistance import services
 from pave.assistance.models import ServiceType
-from pave.core.audit import audit_record
+from pave.core.admin import submitted
 
 
 @admin.register(ServiceType)
@@ -22,13 +24,14 @@ class ServiceTypeAdmin(admin.ModelAdmin):
         return ["code"] if obj is not None else []
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="service_type.update" if change else "service_type.create",
-            obj=obj,
-            fields=list(form.changed_data),
-        )
+        data = submitted(form, change=change)
+        if change:
+            saved = services.service_type_update(
+                actor=request.user, service_type_id=obj.pk, data=data
+            )
+        else:
+            saved = services.service_type_create(actor=request.user, data=data)
+        obj.pk = saved.pk
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         # Delivered services keep their type: deactivate instead of deleting.

@@ -17,12 +17,11 @@ from ninja import Field, Query, Router, Schema
 from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.models import Organisation
 from pave.assistance.models import ServiceType
-from pave.core.api import ErrorOut
+from pave.core.api import ERRORS
 from pave.referrals import selectors, services
 from pave.referrals.models import Consent, Referral, ServiceDirectoryEntry
 
 router = Router(tags=["referrals"])
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class OrganisationOut(Schema):

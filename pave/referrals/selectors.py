@@ -25,6 +25,7 @@ from pave.cases.rules import age_on
 from pave.cases.selectors import case_queryset_for_user
 from pave.core.codelists import country_names
 from pave.referrals.models import (
+    OPEN_STATUSES,
     Consent,
     ConsentPurpose,
     Referral,
@@ -49,6 +50,18 @@ def consents_of_case(*, case: Case) -> QuerySet[Consent]:
     )
 
 
+def consent_get_for_user(*, user: User, consent_id: int) -> Consent:
+    """A consent of a case the user may see; otherwise 404."""
+    consent = (
+        Consent.objects.filter(pk=consent_id, case__in=case_queryset_for_user(user=user))
+        .select_related("case", "organisation")
+        .first()
+    )
+    if consent is None:
+        raise Http404("No such consent.")
+    return consent
+
+
 def valid_referral_consent(
     *, case: Case, to_org_id: int, on: datetime.date | None = None
 ) -> Consent | None:
@@ -65,7 +78,62 @@ def valid_referral_consent(
     )
 
 
+def no_consent_message(*, case: Case, to_org: Organisation) -> str:
+    """Why there is no valid consent to refer the case to the organisation, as precisely as
+    the records say, and what to do about it."""
+    referral_consents = Consent.objects.filter(case=case, purpose=ConsentPurpose.REFERRAL)
+    for_this = referral_consents.filter(organisation=to_org) | referral_consents.filter(
+        any_organisation=True
+    )
+    withdrawn = for_this.filter(withdrawn_on__isnull=False).order_by("-withdrawn_on").first()
+    base = _(
+        "The person has not given valid consent to be referred to %(org)s, so the referral "
+        "was not sent."
+    ) % {"org": to_org.name}
+    if withdrawn is not None and withdrawn.withdrawn_on is not None:
+        base = _(
+            "The person withdrew their consent to be referred to %(org)s on %(day)s, so the "
+            "referral was not sent."
+        ) % {"org": to_org.name, "day": withdrawn.withdrawn_on.isoformat()}
+    elif for_this.filter(given_on__gt=timezone.localdate()).exists():
+        base = _("The person's consent to be referred to %(org)s is not yet in force.") % {
+            "org": to_org.name
+        }
+    elif referral_consents.exists():
+        base = _(
+            "The person's consent to referral names other organisations, not %(org)s, so "
+            "the referral was not sent."
+        ) % {"org": to_org.name}
+    return " ".join(
+        [
+            base,
+            _(
+                "Record the person's consent (purpose: referral, to this organisation) first, "
+                "or ask a case manager to refer without it, giving a written reason."
+            ),
+        ]
+    )
+
+
 # --- referrals -------------------------------------------------------------------------------
+
+
+def case_visible(*, user: User, case_id: int) -> bool:
+    return case_queryset_for_user(user=user).filter(pk=case_id).exists()
+
+
+def open_referral_exists(*, case: Case, to_org: Organisation) -> bool:
+    """Whether the case already has an open referral to the organisation."""
+    return Referral.objects.filter(case=case, to_org=to_org, status__in=OPEN_STATUSES).exists()
+
+
+def person_has_case_elsewhere(*, case: Case, organisation_id: int) -> bool:
+    """Whether the case's person has a case with another organisation than this one."""
+    return (
+        Case.objects.filter(person_id=case.person_id)
+        .exclude(organisation_id=organisation_id)
+        .exists()
+    )
 
 
 def sent_queryset_for_user(*, user: User) -> QuerySet[Referral]:
@@ -198,6 +266,14 @@ def receiving_users(*, organisation_id: int) -> QuerySet[User]:
     ).order_by("username")
 
 
+def organisation_by_id(organisation_id: int | None) -> Organisation | None:
+    return Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+
+
+def organisation_exists(organisation_id: int) -> bool:
+    return Organisation.objects.filter(pk=organisation_id).exists()
+
+
 def referral_organisations(*, user: User) -> QuerySet[Organisation]:
     """Organisations a referral may go to: every other one, in any country."""
     return Organisation.objects.exclude(pk=user.organisation_id).order_by("name")
@@ -254,3 +330,12 @@ def directory_entry_get_for_editor(*, user: User, entry_id: int) -> ServiceDirec
 
 def active_services() -> QuerySet[ServiceType]:
     return ServiceType.objects.filter(active=True).order_by("family", "sort_order", "name")
+
+
+def active_services_by_ids(ids: Iterable[int]) -> list[ServiceType]:
+    """The active services among `ids` (unknown and inactive ones are left out)."""
+    return list(ServiceType.objects.filter(pk__in=list(ids), active=True))
+
+
+def service_type_exists(service_type_id: int) -> bool:
+    return ServiceType.objects.filter(pk=service_type_id).exists()

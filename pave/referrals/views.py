@@ -279,7 +279,7 @@ def consent_list_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent_withdraw_view(request: AuthedHttpRequest, consent_id: int) -> HttpResponse:
-    consent = services.consent_get_for_user(user=request.user, consent_id=consent_id)
+    consent = selectors.consent_get_for_user(user=request.user, consent_id=consent_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date the consent was withdrawn."))

@@ -1,24 +1,26 @@
 """Staff tooling for screening data. Personal data is not shown here: the admin bypasses the
-audited reads, so names, detainee numbers, answers and visit notes stay in the application."""
+audited reads, so names, detainee numbers, answers and visit notes stay in the application.
+Everything is read-only: places and visits are recorded, audited, by their organisation's
+screening officers in the application (its services act for the actor's organisation only)."""
 
 from django.contrib import admin
 
+from pave.core.admin import ReadOnlyAdmin
 from pave.screening.models import Place, Screening, Visit
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "organisation", "country", "city"]
     list_filter = ["kind", "organisation"]
     search_fields = ["name", "city"]
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(ReadOnlyAdmin):
     list_display = ["visited_on", "place", "organisation", "team"]
     list_filter = ["organisation"]
-    fields = ["organisation", "place", "visited_on", "team", "created_by"]
-    readonly_fields = ["created_by"]
+    fields = readonly_fields = ("organisation", "place", "visited_on", "team", "created_by")
 
 
 SHOWN = (
@@ -40,7 +42,7 @@ SHOWN = (
 
 
 @admin.register(Screening)
-class ScreeningAdmin(admin.ModelAdmin):
+class ScreeningAdmin(ReadOnlyAdmin):
     """Read-only, without personal data: for checking what was recorded, not for editing it."""
 
     list_display = [
@@ -63,12 +65,3 @@ class ScreeningAdmin(admin.ModelAdmin):
         "flagged_for_follow_up",
     ]
     fields = readonly_fields = SHOWN
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,40 +1,29 @@
-"""Staff tooling: events and sessions are editable; participants, attendance, tests and
-certificates are read-only and without personal data (the admin bypasses the audited reads)."""
+"""Staff tooling, read-only: events and sessions are created and changed, audited, by their
+organisation's training managers in the application (its services act for the actor's
+organisation only); participants, attendance, tests and certificates are shown without
+personal data (the admin bypasses the audited reads)."""
 
 from django.contrib import admin
 
+from pave.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from pave.training.models import Certificate, Event, Participant, Session
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(ReadOnlyInline):
     model = Session
-    extra = 0
-    fields = ["date", "end_date", "title", "starts_at", "ends_at", "venue"]
+    fields = readonly_fields = ("date", "end_date", "title", "starts_at", "ends_at", "venue")
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["title", "organisation", "event_type", "country", "city"]
     list_filter = ["event_type", "country", "organisation"]
     search_fields = ["title"]
-    filter_horizontal = ["partners"]
     inlines = [SessionInline]
-    readonly_fields = ["created_by"]
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Participant)
-class ParticipantAdmin(_ReadOnly):
+class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ["id", "organisation", "stakeholder_group", "sex", "country", "affiliation"]
     list_filter = ["stakeholder_group", "sex", "country"]
     fields = readonly_fields = (
@@ -48,7 +37,7 @@ class ParticipantAdmin(_ReadOnly):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(_ReadOnly):
+class CertificateAdmin(ReadOnlyAdmin):
     list_display = ["id", "event", "participant", "issued_on", "revoked_at"]
     list_filter = ["issued_on"]
     fields = readonly_fields = ("event", "participant", "issued_on", "issued_by", "revoked_at")

@@ -1,0 +1,32 @@
+"""Settings of the test suite: the production settings, plus what only tests need.
+
+The production module never asks who imports it; pytest names this one instead
+(`DJANGO_SETTINGS_MODULE` in pyproject.toml).
+"""
+
+import os
+import secrets
+import tempfile
+
+# Tests never touch a real data directory (keys, SQLite file): a fresh one per test process,
+# unless the caller names one. Set before the production settings derive their paths from it.
+os.environ.setdefault("PAVE_DATA_DIR", tempfile.mkdtemp(prefix="pave-test-"))
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import DATA_DIR, PASSWORD_HASHERS, SECRET_KEY, STATIC_ROOT, STORAGES  # noqa: E402
+
+# No key file is generated for tests: a key for this process only.
+SECRET_KEY = SECRET_KEY or secrets.token_urlsafe(50)
+
+# Static files straight from the source tree, without a collectstatic manifest.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# The test database and WhiteNoise's static root live in the temporary data directory.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# New passwords still get Argon2; test fixtures may store cheap MD5 hashes for speed.
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
