@@ -7,9 +7,11 @@ import json
 import shutil
 import subprocess
 import zipfile
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
+from openpyxl import load_workbook
 
 from pave.monitoring import outputs
 from pave.testing import run_pave
@@ -102,8 +104,6 @@ def test_unknown_project_is_an_error(demo):
 
 
 def _fake_report(label):
-    from types import SimpleNamespace
-
     indicator = SimpleNamespace(
         code="migrants_assisted",
         label=label,
@@ -118,8 +118,6 @@ def _fake_report(label):
 
 
 def test_xlsx_keeps_its_sheet_name_header_and_number_cells():
-    from openpyxl import load_workbook
-
     workbook = load_workbook(io.BytesIO(outputs.as_xlsx(_fake_report("المهاجرون"))))
     assert workbook.sheetnames == ["Indicators"]
     rows = [list(row) for row in workbook["Indicators"].iter_rows(values_only=True)]
@@ -133,8 +131,6 @@ def test_xlsx_keeps_its_sheet_name_header_and_number_cells():
 
 
 def test_csv_and_xlsx_cells_cannot_run_as_formulas():
-    from openpyxl import load_workbook
-
     report = _fake_report("=HYPERLINK(1)")
     text = outputs.render(report, "csv").decode("utf-8-sig")
     assert ",'=HYPERLINK(1),total,89,150," in text
