@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import json
-import zipfile
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django_countries import countries
 
+from pave.interop import tabular
 from pave.monitoring import charts
 from pave.monitoring.selectors import PUBLIC, Report, report_build
 
@@ -78,7 +74,7 @@ TEXT = {
 
 
 def as_json(report: Report) -> str:
-    return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+    return tabular.json_text(report.as_json())
 
 
 def table_rows(report: Report) -> list[list[Any]]:
@@ -104,68 +100,16 @@ def table_rows(report: Report) -> list[list[Any]]:
     return rows
 
 
-def as_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in table_rows(report):
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return out.getvalue()
-
-
-def _xlsx_cell(ref: str, value: Any) -> str:
-    if isinstance(value, bool) or value is None or value == "":
-        value = "" if value is None else ("TRUE" if value is True else value)
-        if value == "" or value is False:
-            value = "FALSE" if value is False else ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
+def as_csv(report: Report) -> bytes:
+    """UTF-8 with a byte-order mark; text cells guarded against formulas (pave.interop)."""
+    header, *rows = table_rows(report)
+    return tabular.write_csv(header, rows)
 
 
 def as_xlsx(report: Report) -> bytes:
-    """A one-sheet workbook (Office Open XML written directly: no extra dependency)."""
-    rows = "".join(
-        f'<row r="{r + 1}">'
-        + "".join(_xlsx_cell(f"{_column(c)}{r + 1}", v) for c, v in enumerate(row))
-        + "</row>"
-        for r, row in enumerate(table_rows(report))
-    )
-    ns = "http://schemas.openxmlformats.org"
-    files = {
-        "[Content_Types].xml": f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/'
-        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/'
-        f'package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/'
-        f'spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
-        '<sheet name="Indicators" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
-        f'xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/'
-        'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        "</Relationships>",
-        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet '
-        f'xmlns="{ns}/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>',
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return out.getvalue()
+    """A one-sheet workbook, "Indicators": numbers as number cells, text guarded."""
+    header, *rows = table_rows(report)
+    return tabular.write_xlsx(header, rows, title="Indicators")
 
 
 def _country_name(code: str, text: dict[str, str]) -> str:
@@ -271,7 +215,7 @@ def render(report: Report, fmt: str, *, language: str = "en", web: bool = False)
     if fmt == "json":
         return as_json(report).encode()
     if fmt == "csv":
-        return as_csv(report).encode()
+        return as_csv(report)
     if fmt == "xlsx":
         return as_xlsx(report)
     if fmt == "html":

@@ -25,9 +25,7 @@ in Arabic, as such sheets are.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import itertools
 import random
 from collections.abc import Mapping, Sequence
@@ -40,6 +38,7 @@ from django.db import transaction
 from pave.accounts.models import Organisation
 from pave.accounts.services import organisation_create
 from pave.core.audit import Actor
+from pave.interop import tabular
 from pave.training import importers, services
 from pave.training.models import Event, Participant, Session
 
@@ -206,12 +205,13 @@ class Sheet:
     with_scores: bool = True
 
     def csv(self) -> bytes:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([*HEADERS, "Present"])
-        for person, present in self.people:
-            writer.writerow([*person.row(with_scores=self.with_scores), "yes" if present else "no"])
-        return buffer.getvalue().encode()
+        return tabular.write_csv(
+            [*HEADERS, "Present"],
+            (
+                [*person.row(with_scores=self.with_scores), "yes" if present else "no"]
+                for person, present in self.people
+            ),
+        )
 
 
 def _scores(rng: random.Random, top: int = 20) -> tuple[Decimal, Decimal]:

@@ -1,15 +1,19 @@
 """`pave report assistance-in-numbers` in every format."""
 
 import csv
+import datetime
 import io
 import json
 import shutil
 import subprocess
 import zipfile
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
+from openpyxl import load_workbook
 
+from pave.monitoring import outputs
 from pave.testing import run_pave
 
 
@@ -97,3 +101,42 @@ def test_html_factsheet_has_charts_and_mirrors_in_arabic(demo):
 def test_unknown_project_is_an_error(demo):
     code, _out, err = run_pave("report", "assistance-in-numbers", "--project", "NOPE")
     assert code != 0 and "no project" in err
+
+
+def _fake_report(label):
+    indicator = SimpleNamespace(
+        code="migrants_assisted",
+        label=label,
+        value=89,
+        target=150,
+        disaggregation={"women": 85, "men": None},
+    )
+    period = SimpleNamespace(start=datetime.date(2013, 2, 1), end=datetime.date(2015, 1, 31))
+    return SimpleNamespace(
+        project=SimpleNamespace(code="PAVE"), period=period, indicators=[indicator]
+    )
+
+
+def test_xlsx_keeps_its_sheet_name_header_and_number_cells():
+    workbook = load_workbook(io.BytesIO(outputs.as_xlsx(_fake_report("المهاجرون"))))
+    assert workbook.sheetnames == ["Indicators"]
+    rows = [list(row) for row in workbook["Indicators"].iter_rows(values_only=True)]
+    assert rows[0] == outputs.table_rows(_fake_report(""))[0]
+    assert rows[1] == [
+        *("PAVE", "2013-02-01", "2015-01-31", "migrants_assisted", "المهاجرون", "total"),
+        *(89, 150, False),
+    ]
+    # A suppressed count is an empty cell; numbers are number cells, not text.
+    assert rows[3][6] is None and isinstance(rows[2][6], int)
+
+
+def test_csv_and_xlsx_cells_cannot_run_as_formulas():
+    report = _fake_report("=HYPERLINK(1)")
+    text = outputs.render(report, "csv").decode("utf-8-sig")
+    assert ",'=HYPERLINK(1),total,89,150," in text
+    sheet = load_workbook(io.BytesIO(outputs.render(report, "xlsx")))["Indicators"]
+    assert sheet["E2"].value == "'=HYPERLINK(1)" and sheet["E2"].data_type == "s"
+
+
+def test_csv_has_a_byte_order_mark_for_spreadsheet_programs():
+    assert outputs.render(_fake_report("x"), "csv").startswith("\ufeff".encode())

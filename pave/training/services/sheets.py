@@ -19,6 +19,7 @@ from pave.core import codelists
 from pave.core.audit import Actor, audit_record
 from pave.core.crypto import DecryptionError, keyring
 from pave.core.normalise import normalise_name, normalise_phone
+from pave.interop import tabular
 from pave.training import importers, selectors
 from pave.training.models import (
     Attendance,
@@ -381,6 +382,7 @@ def participants_export(*, actor: Actor, event_id: int, fmt: str) -> tuple[str, 
     )
     name = f"participants-event-{event.pk}"
     if fmt == "csv":
-        return f"{name}.csv", "text/csv; charset=utf-8", importers.write_csv(headers, rows)
+        return f"{name}.csv", "text/csv; charset=utf-8", tabular.write_csv(headers, rows)
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return f"{name}.xlsx", xlsx_type, importers.write_xlsx(headers, rows, title=event.title)
+    content = tabular.write_xlsx(headers, rows, title=event.title, default_title="Participants")
+    return f"{name}.xlsx", xlsx_type, content

@@ -1,0 +1,29 @@
+"""File problems worded for people, in the active language (the one Django-aware part of
+interop: pave.interop.tabular itself stays free of Django)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from pave.interop.tabular import ReadError
+
+
+def read_error_message(error: ReadError) -> str:
+    """What stopped a file being read, translated (the msgids the training importer had)."""
+    params = error.params
+    match error.code:
+        case "too_large":
+            return _("The file is larger than %(n)s kB.") % {"n": params["limit_kb"]}
+        case "empty":
+            return _("The file is empty.")
+        case "not_xlsx":
+            return _("This is not an XLSX file that can be read.")
+        case "not_utf8":
+            return _("The file is not UTF-8 text: save it as “CSV UTF-8” and retry.")
+        case "damaged_csv":
+            return _("The CSV file is damaged: %(e)s") % {"e": params["detail"]}
+        case "too_many_rows":
+            return _("More than %(n)s rows.") % {"n": params["max_rows"]}
+        case "no_header":
+            return _("The file has no header row.")
+    return str(error)
