@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -18,7 +17,7 @@ from pave.accounts.roles import CaseScope
 from pave.assistance.models import FollowUpVisit
 from pave.cases.models import Case
 from pave.core.codelists import CaseStage
-from pave.monitoring import definitions, suppression
+from pave.monitoring import definitions
 from pave.monitoring.access import DONOR_READERS, INDICATOR_EDITORS, REPORT_READERS
 from pave.monitoring.compute import Period, compute, drill_down
 from pave.monitoring.models import (
@@ -31,16 +30,14 @@ from pave.monitoring.models import (
     ResultNode,
     Target,
 )
+from pave.privacy.selectors import suppression_threshold
+from pave.privacy.suppression import suppress_breakdowns
 from pave.referrals.models import Referral, ReferralStatus
 from pave.referrals.roles import RECEIVERS
 
 INTERNAL, PUBLIC = "internal", "public"
 # sex_age categories keep their own names in the JSON; other dimensions are prefixed.
 UNPREFIXED = {"sex_age"}
-
-
-def suppression_threshold() -> int:
-    return int(getattr(settings, "PAVE_SUPPRESSION_THRESHOLD", suppression.DEFAULT_THRESHOLD))
 
 
 def may_read_reports(user: User) -> bool:
@@ -142,24 +139,6 @@ def _flatten(breakdowns: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return flat
 
 
-def _safe(
-    value: int, breakdowns: dict[str, dict[str, int]], threshold: int
-) -> tuple[int | None, dict[str, dict[str, int | None]], bool]:
-    """Suppress the value's small cells and their complements (each breakdown adds up to
-    the value: one line per breakdown, all sharing the total)."""
-    cells: dict[Any, int] = {"total": value}
-    lines = []
-    for name, counts in breakdowns.items():
-        cells.update({(name, cat): n for cat, n in counts.items()})
-        lines.append([*((name, cat) for cat in counts), "total"])
-    hidden = suppression.suppress(cells, lines, threshold=threshold)
-    safe = {
-        name: {cat: (None if (name, cat) in hidden else n) for cat, n in counts.items()}
-        for name, counts in breakdowns.items()
-    }
-    return (None if "total" in hidden else value), safe, bool(hidden)
-
-
 def _manual_value(indicator: Indicator, period: Period) -> int:
     values = [
         v.value
@@ -196,7 +175,7 @@ def indicator_result(
     shown_value: int | None = value
     suppressed = False
     if audience == PUBLIC and counts_people:
-        shown_value, shown, suppressed = _safe(value, breakdowns, threshold)
+        shown_value, shown, suppressed = suppress_breakdowns(value, breakdowns, threshold=threshold)
     declared = (
         definitions.validate(indicator.definition).disaggregations
         if indicator.kind == IndicatorKind.COMPUTED

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
 from pave.core import codelists
+from pave.privacy.selectors import suppression_threshold
 from pave.training import aggregates
 from pave.training.models import (
     Attendance,
@@ -41,10 +41,6 @@ def may_manage(user: User) -> bool:
 
 def may_read_aggregates(user: User) -> bool:
     return user.is_active and user.role in AGGREGATE_READERS
-
-
-def suppression_threshold() -> int:
-    return int(getattr(settings, "PAVE_SUPPRESSION_THRESHOLD", aggregates.DEFAULT_THRESHOLD))
 
 
 # --- events ----------------------------------------------------------------------------------
