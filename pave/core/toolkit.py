@@ -44,7 +44,9 @@ def raise_if(errors: Errors) -> None:
         raise ValidationError(errors)
 
 
-def reject_unknown_fields(data: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+def reject_unknown_fields(
+    data: Mapping[str, Any], allowed: Iterable[str], prefix: str = ""
+) -> None:
     """Refuse names the caller sent that the operation does not know: nothing is dropped
     silently. `prefix` names the nesting (``"person."``)."""
     unknown = sorted(set(data) - set(allowed))

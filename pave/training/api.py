@@ -687,17 +687,15 @@ def participants_aggregates(
     organisation whose events theirs is a partner of."""
     if date_from and date_to and date_to < date_from:
         raise ValidationError({"to": [_("The period ends before it starts.")]})
-    scope = selectors.aggregate_scope(
-        user=request.user, organisation_code=organisation, suppress=suppressed
+    _scope, result = selectors.aggregate_for_user(
+        user=request.user,
+        query=selectors.AggregateQuery(
+            date_from=date_from,
+            date_to=date_to,
+            event_types=event_type,
+            stakeholder_groups=stakeholder_group,
+        ),
+        organisation_code=organisation,
+        suppress=suppressed,
     )
-    result = selectors.participants_aggregate(
-        organisation=scope.organisation,
-        date_from=date_from,
-        date_to=date_to,
-        event_types=event_type or None,
-        stakeholder_groups=stakeholder_group or None,
-        partner=scope.partner,
-    )
-    if scope.suppressed:
-        return selectors.suppress_aggregate(result, threshold=selectors.suppression_threshold())
-    return {**result, "suppressed": False, "threshold": None}
+    return result

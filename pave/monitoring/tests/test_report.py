@@ -4,9 +4,11 @@ number of queries a report takes."""
 import datetime
 
 import pytest
+from django.test import override_settings
 
 from pave.monitoring.models import Project
 from pave.monitoring.selectors import PUBLIC, indicator_drill_down, report_build
+from pave.training import selectors as training_selectors
 
 FACTSHEET = {
     "dialogue_delegates": 19,
@@ -143,3 +145,20 @@ def test_a_report_takes_the_same_number_of_queries_whatever_the_data_size(
             project=demo, audience=audience, extra={"migrants_assisted": ("month",)}
         )
     assert report.get("migrants_assisted").value == 389
+
+
+@override_settings(PAVE_SUPPRESSION_THRESHOLD=3)
+def test_the_threshold_comes_from_the_settings_for_reports_and_training_aggregates(demo):
+    assert report_build(project=demo, audience=PUBLIC).threshold == 3
+    aggregate = training_selectors.aggregate_compute(
+        organisation=demo.organisation,
+        query=training_selectors.AggregateQuery(),
+        suppressed=True,
+    )
+    assert aggregate["threshold"] == 3
+
+
+@override_settings(PAVE_SUPPRESSION_THRESHOLD=90)
+def test_a_higher_threshold_in_the_settings_suppresses_more(demo):
+    result = report_build(project=demo, audience=PUBLIC).get("migrants_assisted")
+    assert result.value is None and result.suppressed
