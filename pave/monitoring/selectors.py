@@ -67,6 +67,12 @@ def project_get_for_user(*, user: User, code: str | None = None) -> Project:
     return project
 
 
+def project_for_cli(*, code: str | None = None) -> Project | None:
+    """For administrative commands (no user): the project by code, else the earliest."""
+    projects = Project.objects.select_related("organisation").order_by("start", "code")
+    return projects.filter(code=code).first() if code else projects.first()
+
+
 def audience_for(user: User, requested: str = INTERNAL) -> str:
     """Donor viewers get public (suppressed) outputs whatever they ask for."""
     return PUBLIC if user.role in DONOR_READERS else requested
@@ -323,7 +329,7 @@ def may_edit_indicators(user: User, project: Project) -> bool:
     return user.role in INDICATOR_EDITORS and user.organisation_id == project.organisation_id
 
 
-def project_get_for_budget(*, user: User, code: str) -> Project:
+def project_get_for_budget(*, user: User, code: str | None = None) -> Project:
     """The project whose budget the user may read: 404 as for reports, then 403 unless a
     report reader of the running organisation (donor viewers see aggregates only)."""
     project = project_get_for_user(user=user, code=code)
