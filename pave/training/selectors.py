@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -41,6 +41,18 @@ def may_manage(user: User) -> bool:
 
 def may_read_aggregates(user: User) -> bool:
     return user.is_active and user.role in AGGREGATE_READERS
+
+
+def partner_ids(codes: list[str]) -> list[int]:
+    """The organisations named by these codes (in order), or ValidationError naming the
+    unknown ones."""
+    found = dict(Organisation.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise ValidationError(
+            {"partners": [_("No organisation with the code %s.") % ", ".join(unknown)]}
+        )
+    return [found[code] for code in codes]
 
 
 # --- events ----------------------------------------------------------------------------------
