@@ -36,6 +36,8 @@ from pave.referrals.models import Referral, ReferralStatus
 from pave.referrals.roles import RECEIVERS
 
 INTERNAL, PUBLIC = "internal", "public"
+# Breakdowns the factsheet's charts draw beyond the charted indicator's own.
+CHART_BREAKDOWNS = ("month", "citizenship")
 # sex_age categories keep their own names in the JSON; other dimensions are prefixed.
 UNPREFIXED = {"sex_age"}
 
@@ -91,6 +93,7 @@ class IndicatorResult:
     disaggregation: dict[str, int | None]
     suppressed: bool
     breakdowns: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    charted: bool = False  # the indicator the factsheet's charts draw (Definition.charted)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +123,11 @@ class Report:
 
     def get(self, code: str) -> IndicatorResult:
         return next(result for result in self.indicators if result.code == code)
+
+    @property
+    def charted(self) -> IndicatorResult | None:
+        """The indicator the factsheet's charts draw, whatever its code (None: no chart)."""
+        return next((result for result in self.indicators if result.charted), None)
 
 
 def report_period(
@@ -154,6 +162,13 @@ def _manual_value(indicator: Indicator, period: Period) -> int:
     return sum(values)
 
 
+def _definition(indicator: Indicator) -> definitions.Definition | None:
+    """The computed indicator's definition (None: a manual indicator)."""
+    if indicator.kind != IndicatorKind.COMPUTED:
+        return None
+    return definitions.validate(indicator.definition)
+
+
 def indicator_result(
     indicator: Indicator,
     *,
@@ -162,14 +177,15 @@ def indicator_result(
     audience: str,
     threshold: int,
     extra: tuple[str, ...] = (),
+    charted: bool = False,
 ) -> IndicatorResult:
+    """The indicator's value over the period (suppressed for a public audience), with its
+    own breakdowns and the `extra` ones; `charted`: the one the factsheet's charts draw."""
     breakdowns: dict[str, dict[str, int]] = {}
     counts_people = indicator.unit == "persons"
-    if indicator.kind == IndicatorKind.COMPUTED:
-        definition = definitions.validate(indicator.definition)
-        names = definition.disaggregations + tuple(
-            x for x in extra if x not in definition.disaggregations
-        )
+    definition = _definition(indicator)
+    if definition is not None:
+        names = tuple(dict.fromkeys(definition.disaggregations + extra))
         computed = compute(
             definition, organisation=project.organisation, period=period, disaggregations=names
         )
@@ -182,11 +198,7 @@ def indicator_result(
     suppressed = False
     if audience == PUBLIC and counts_people:
         shown_value, shown, suppressed = suppress_breakdowns(value, breakdowns, threshold=threshold)
-    declared = (
-        definitions.validate(indicator.definition).disaggregations
-        if indicator.kind == IndicatorKind.COMPUTED
-        else ()
-    )
+    declared = definition.disaggregations if definition else ()
     return IndicatorResult(
         code=indicator.code,
         label=indicator.label,
@@ -199,7 +211,18 @@ def indicator_result(
         disaggregation=_flatten({k: v for k, v in shown.items() if k in declared}),
         suppressed=suppressed,
         breakdowns=shown,
+        charted=charted,
     )
+
+
+def _charted_pk(indicators: list[Indicator]) -> int | None:
+    """The indicator the factsheet's charts draw: the first whose definition is charted
+    (Definition.charted), whatever the project calls it."""
+    for indicator in indicators:
+        definition = _definition(indicator)
+        if definition is not None and definition.charted:
+            return indicator.pk
+    return None
 
 
 def report_build(
@@ -210,19 +233,24 @@ def report_build(
     audience: str = INTERNAL,
     threshold: int | None = None,
     extra: dict[str, tuple[str, ...]] | None = None,
+    charts: bool = False,
 ) -> Report:
     """Every indicator of the project over the period: 1 query for the indicators with their
     targets and manual values, then 1 for each computed indicator (its value and every
     disaggregation are counted in one pass).
 
-    `extra` asks for more breakdowns of some indicators (the factsheet's charts).
+    `extra` asks for more breakdowns of some indicators (by code); `charts` marks the
+    indicator the factsheet's charts draw (`Report.charted`) and counts what they need.
     """
     period = report_period(project, date_from, date_to)
     threshold = threshold or suppression_threshold()
-    indicators = project.indicators.prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("period_end", "pk")),
-        Prefetch("values", queryset=ManualValue.objects.order_by("period_start")),
+    indicators = list(
+        project.indicators.prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("period_end", "pk")),
+            Prefetch("values", queryset=ManualValue.objects.order_by("period_start")),
+        )
     )
+    charted = _charted_pk(indicators) if charts else None
     results = [
         indicator_result(
             indicator,
@@ -230,7 +258,9 @@ def report_build(
             period=period,
             audience=audience,
             threshold=threshold,
-            extra=(extra or {}).get(indicator.code, ()),
+            extra=(extra or {}).get(indicator.code, ())
+            + (CHART_BREAKDOWNS if indicator.pk == charted else ()),
+            charted=indicator.pk == charted,
         )
         for indicator in indicators
     ]

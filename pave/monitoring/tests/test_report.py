@@ -162,3 +162,12 @@ def test_the_threshold_comes_from_the_settings_for_reports_and_training_aggregat
 def test_a_higher_threshold_in_the_settings_suppresses_more(demo):
     result = report_build(project=demo, audience=PUBLIC).get("migrants_assisted")
     assert result.value is None and result.suppressed
+
+
+def test_the_charted_indicator_is_found_by_its_definition_not_its_code(demo):
+    demo.indicators.filter(code="migrants_assisted").update(code="people_helped")
+    report = report_build(project=demo, charts=True)
+    assert report.charted is not None and report.charted.code == "people_helped"
+    assert {"sex_age", "month", "citizenship"} <= set(report.charted.breakdowns)
+    assert [r.code for r in report.indicators if r.charted] == ["people_helped"]
+    assert report_build(project=demo).charted is None
