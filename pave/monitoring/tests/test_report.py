@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.test import override_settings
 
+from pave.monitoring.compute import Period, compute
+from pave.monitoring.definitions import validate
 from pave.monitoring.models import Project
 from pave.monitoring.selectors import PUBLIC, indicator_drill_down, report_build
 from pave.training import selectors as training_selectors
@@ -171,3 +173,23 @@ def test_the_charted_indicator_is_found_by_its_definition_not_its_code(demo):
     assert {"sex_age", "month", "citizenship"} <= set(report.charted.breakdowns)
     assert [r.code for r in report.indicators if r.charted] == ["people_helped"]
     assert report_build(project=demo).charted is None
+
+
+def test_participant_indicators_and_training_aggregates_count_the_same_people(needs_training):
+    """Both count distinct people present at the organisation's sessions; until the training
+    aggregates are computed by this engine, the numbers are held in step here."""
+    start, end = datetime.date(2013, 2, 1), datetime.date(2015, 1, 31)
+    names = ("sex", "stakeholder_group", "event_type", "country")
+    computed = compute(
+        validate({"source": "participants", "disaggregations": list(names)}),
+        organisation=needs_training.organisation,
+        period=Period(start, end),
+    )
+    aggregate = training_selectors.participants_aggregate(
+        organisation=needs_training.organisation, date_from=start, date_to=end
+    )
+    assert computed.value == aggregate["participants"] > 0
+    for name, key in zip(
+        names, ("by_sex", "by_stakeholder_group", "by_event_type", "by_country"), strict=True
+    ):
+        assert computed.breakdowns[name] == {k: n for k, n in aggregate[key].items() if n}, name
