@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.audit import audit_record
-from pave.monitoring import selectors
+from pave.monitoring import selectors, services
 
 router = Router(tags=["reports"])
 
@@ -32,22 +30,22 @@ class DrillQuery(ReportQuery):
     category: str = ""
 
 
-def _report(request: AuthedHttpRequest, query: ReportQuery) -> selectors.Report:
+@router.get("/assistance-in-numbers")
+def assistance_in_numbers(request: AuthedHttpRequest, query: ReportQuery = Query(...)) -> dict:
+    """The "Assistance in numbers" indicators. Query: project, date_from, date_to,
+    audience=public for the suppressed version (always, for donor viewers). Audited as an
+    export in JSON, like the factsheet's downloads."""
     project = selectors.project_get_for_user(user=request.user, code=query.project)
     requested = selectors.PUBLIC if query.audience == selectors.PUBLIC else selectors.INTERNAL
-    return selectors.report_build(
+    export = services.report_export(
+        actor=request.user,
         project=project,
+        fmt="json",
         date_from=query.date_from,
         date_to=query.date_to,
         audience=selectors.audience_for(request.user, requested),
     )
-
-
-@router.get("/assistance-in-numbers")
-def assistance_in_numbers(request: AuthedHttpRequest, query: ReportQuery = Query(...)) -> dict:
-    """The "Assistance in numbers" indicators. Query: project, date_from, date_to,
-    audience=public for the suppressed version (always, for donor viewers)."""
-    return _report(request, query).as_json()
+    return export.report.as_json()
 
 
 @router.get("/assistance-in-numbers/{code}/records")
@@ -57,19 +55,13 @@ def indicator_records(
     """The pseudonymous references behind an indicator (or one category of it)."""
     project = selectors.project_get_for_user(user=request.user, code=query.project)
     period = selectors.report_period(project, query.date_from, query.date_to)
-    references = selectors.indicator_drill_down(
-        user=request.user,
+    references = services.indicator_records_read(
+        actor=request.user,
         project=project,
         code=code,
         period=period,
         dimension=query.dimension,
         category=query.category,
-    )
-    audit_record(
-        actor=request.user,
-        action="monitoring.drill_down",
-        obj=project,
-        detail={"indicator": code, "dimension": query.dimension, "count": len(references)},
     )
     return {"indicator": code, "count": len(references), "references": references}
 
@@ -77,9 +69,7 @@ def indicator_records(
 @router.get("/budget")
 def budget(request: AuthedHttpRequest, project: str | None = None) -> dict:
     """Budget lines, spending and burn rate against time elapsed (report readers only)."""
-    found = selectors.project_get_for_user(user=request.user, code=project)
-    if request.user.role not in selectors.REPORT_READERS:
-        raise PermissionDenied("Budget details are for the project's own staff.")
+    found = selectors.project_get_for_budget(user=request.user, code=project)
     summary = selectors.budget_summary(project=found, as_of=timezone.localdate())
     money = ("budget", "allocated", "spent", "remaining", "amount", "share_percent")
     return {

@@ -120,6 +120,13 @@ class Definition:
         countries or other values are not about anyone."""
         return self.count != "distinct_values"
 
+    @property
+    def charted(self) -> bool:
+        """Drawn in the factsheet's charts (by sex and age, per month, by nationality): a
+        count of people broken down by sex and age, the breakdown the charts are built on
+        (its sources also know the month and the people's citizenship)."""
+        return self.count == "distinct_persons" and "sex_age" in self.disaggregations
+
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "source": self.source,

@@ -24,8 +24,6 @@ CONTENT_TYPES = {
 }
 FONTS = Path(__file__).resolve().parent.parent / "training" / "fonts"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "monitoring" / "factsheet.css"
-# Breakdowns the factsheet's charts need beyond each indicator's own.
-CHART_BREAKDOWNS: dict[str, tuple[str, ...]] = {"migrants_assisted": ("month", "citizenship")}
 
 # The factsheet is a publication in one language chosen per output (not the reader's UI
 # language), so its few fixed phrases travel with it.
@@ -149,7 +147,7 @@ def factsheet_context(report: Report, *, language: str = "en") -> dict[str, Any]
             [row for row in rows if row[2]], title=text["progress"], rtl=rtl, hidden_label=hidden
         ),
     }
-    assisted = next((r for r in report.indicators if r.code == "migrants_assisted"), None)
+    assisted = report.charted
     if assisted is not None:
         sex_age = assisted.breakdowns.get("sex_age", {})
         context["sex_age_svg"] = charts.stacked_bar(
@@ -227,5 +225,4 @@ def render(report: Report, fmt: str, *, language: str = "en", web: bool = False)
 
 def build_for_output(fmt: str, **kwargs: Any) -> Report:
     """The report with the charts' breakdowns when the format draws charts."""
-    extra = CHART_BREAKDOWNS if fmt in ("html", "pdf") else None
-    return report_build(extra=extra, **kwargs)
+    return report_build(charts=fmt in ("html", "pdf"), **kwargs)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -18,7 +17,7 @@ from pave.accounts.roles import CaseScope
 from pave.assistance.models import FollowUpVisit
 from pave.cases.models import Case
 from pave.core.codelists import CaseStage
-from pave.monitoring import definitions, suppression
+from pave.monitoring import definitions
 from pave.monitoring.access import DONOR_READERS, INDICATOR_EDITORS, REPORT_READERS
 from pave.monitoring.compute import Period, compute, drill_down
 from pave.monitoring.models import (
@@ -31,16 +30,16 @@ from pave.monitoring.models import (
     ResultNode,
     Target,
 )
+from pave.privacy.selectors import suppression_threshold
+from pave.privacy.suppression import suppress_breakdowns
 from pave.referrals.models import Referral, ReferralStatus
 from pave.referrals.roles import RECEIVERS
 
 INTERNAL, PUBLIC = "internal", "public"
+# Breakdowns the factsheet's charts draw beyond the charted indicator's own.
+CHART_BREAKDOWNS = ("month", "citizenship")
 # sex_age categories keep their own names in the JSON; other dimensions are prefixed.
 UNPREFIXED = {"sex_age"}
-
-
-def suppression_threshold() -> int:
-    return int(getattr(settings, "PAVE_SUPPRESSION_THRESHOLD", suppression.DEFAULT_THRESHOLD))
 
 
 def may_read_reports(user: User) -> bool:
@@ -70,6 +69,12 @@ def project_get_for_user(*, user: User, code: str | None = None) -> Project:
     return project
 
 
+def project_for_cli(*, code: str | None = None) -> Project | None:
+    """For administrative commands (no user): the project by code, else the earliest."""
+    projects = Project.objects.select_related("organisation").order_by("start", "code")
+    return projects.filter(code=code).first() if code else projects.first()
+
+
 def audience_for(user: User, requested: str = INTERNAL) -> str:
     """Donor viewers get public (suppressed) outputs whatever they ask for."""
     return PUBLIC if user.role in DONOR_READERS else requested
@@ -88,6 +93,7 @@ class IndicatorResult:
     disaggregation: dict[str, int | None]
     suppressed: bool
     breakdowns: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    charted: bool = False  # the indicator the factsheet's charts draw (Definition.charted)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +124,11 @@ class Report:
     def get(self, code: str) -> IndicatorResult:
         return next(result for result in self.indicators if result.code == code)
 
+    @property
+    def charted(self) -> IndicatorResult | None:
+        """The indicator the factsheet's charts draw, whatever its code (None: no chart)."""
+        return next((result for result in self.indicators if result.charted), None)
+
 
 def report_period(
     project: Project, date_from: datetime.date | None, date_to: datetime.date | None
@@ -142,24 +153,6 @@ def _flatten(breakdowns: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return flat
 
 
-def _safe(
-    value: int, breakdowns: dict[str, dict[str, int]], threshold: int
-) -> tuple[int | None, dict[str, dict[str, int | None]], bool]:
-    """Suppress the value's small cells and their complements (each breakdown adds up to
-    the value: one line per breakdown, all sharing the total)."""
-    cells: dict[Any, int] = {"total": value}
-    lines = []
-    for name, counts in breakdowns.items():
-        cells.update({(name, cat): n for cat, n in counts.items()})
-        lines.append([*((name, cat) for cat in counts), "total"])
-    hidden = suppression.suppress(cells, lines, threshold=threshold)
-    safe = {
-        name: {cat: (None if (name, cat) in hidden else n) for cat, n in counts.items()}
-        for name, counts in breakdowns.items()
-    }
-    return (None if "total" in hidden else value), safe, bool(hidden)
-
-
 def _manual_value(indicator: Indicator, period: Period) -> int:
     values = [
         v.value
@@ -167,6 +160,13 @@ def _manual_value(indicator: Indicator, period: Period) -> int:
         if v.period_start >= period.start and v.period_end <= period.end
     ]
     return sum(values)
+
+
+def _definition(indicator: Indicator) -> definitions.Definition | None:
+    """The computed indicator's definition (None: a manual indicator)."""
+    if indicator.kind != IndicatorKind.COMPUTED:
+        return None
+    return definitions.validate(indicator.definition)
 
 
 def indicator_result(
@@ -177,14 +177,15 @@ def indicator_result(
     audience: str,
     threshold: int,
     extra: tuple[str, ...] = (),
+    charted: bool = False,
 ) -> IndicatorResult:
+    """The indicator's value over the period (suppressed for a public audience), with its
+    own breakdowns and the `extra` ones; `charted`: the one the factsheet's charts draw."""
     breakdowns: dict[str, dict[str, int]] = {}
     counts_people = indicator.unit == "persons"
-    if indicator.kind == IndicatorKind.COMPUTED:
-        definition = definitions.validate(indicator.definition)
-        names = definition.disaggregations + tuple(
-            x for x in extra if x not in definition.disaggregations
-        )
+    definition = _definition(indicator)
+    if definition is not None:
+        names = tuple(dict.fromkeys(definition.disaggregations + extra))
         computed = compute(
             definition, organisation=project.organisation, period=period, disaggregations=names
         )
@@ -196,12 +197,8 @@ def indicator_result(
     shown_value: int | None = value
     suppressed = False
     if audience == PUBLIC and counts_people:
-        shown_value, shown, suppressed = _safe(value, breakdowns, threshold)
-    declared = (
-        definitions.validate(indicator.definition).disaggregations
-        if indicator.kind == IndicatorKind.COMPUTED
-        else ()
-    )
+        shown_value, shown, suppressed = suppress_breakdowns(value, breakdowns, threshold=threshold)
+    declared = definition.disaggregations if definition else ()
     return IndicatorResult(
         code=indicator.code,
         label=indicator.label,
@@ -214,7 +211,18 @@ def indicator_result(
         disaggregation=_flatten({k: v for k, v in shown.items() if k in declared}),
         suppressed=suppressed,
         breakdowns=shown,
+        charted=charted,
     )
+
+
+def _charted_pk(indicators: list[Indicator]) -> int | None:
+    """The indicator the factsheet's charts draw: the first whose definition is charted
+    (Definition.charted), whatever the project calls it."""
+    for indicator in indicators:
+        definition = _definition(indicator)
+        if definition is not None and definition.charted:
+            return indicator.pk
+    return None
 
 
 def report_build(
@@ -225,19 +233,24 @@ def report_build(
     audience: str = INTERNAL,
     threshold: int | None = None,
     extra: dict[str, tuple[str, ...]] | None = None,
+    charts: bool = False,
 ) -> Report:
     """Every indicator of the project over the period: 1 query for the indicators with their
     targets and manual values, then 1 for each computed indicator (its value and every
     disaggregation are counted in one pass).
 
-    `extra` asks for more breakdowns of some indicators (the factsheet's charts).
+    `extra` asks for more breakdowns of some indicators (by code); `charts` marks the
+    indicator the factsheet's charts draw (`Report.charted`) and counts what they need.
     """
     period = report_period(project, date_from, date_to)
     threshold = threshold or suppression_threshold()
-    indicators = project.indicators.prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("period_end", "pk")),
-        Prefetch("values", queryset=ManualValue.objects.order_by("period_start")),
+    indicators = list(
+        project.indicators.prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("period_end", "pk")),
+            Prefetch("values", queryset=ManualValue.objects.order_by("period_start")),
+        )
     )
+    charted = _charted_pk(indicators) if charts else None
     results = [
         indicator_result(
             indicator,
@@ -245,7 +258,9 @@ def report_build(
             period=period,
             audience=audience,
             threshold=threshold,
-            extra=(extra or {}).get(indicator.code, ()),
+            extra=(extra or {}).get(indicator.code, ())
+            + (CHART_BREAKDOWNS if indicator.pk == charted else ()),
+            charted=indicator.pk == charted,
         )
         for indicator in indicators
     ]
@@ -344,7 +359,7 @@ def may_edit_indicators(user: User, project: Project) -> bool:
     return user.role in INDICATOR_EDITORS and user.organisation_id == project.organisation_id
 
 
-def project_get_for_budget(*, user: User, code: str) -> Project:
+def project_get_for_budget(*, user: User, code: str | None = None) -> Project:
     """The project whose budget the user may read: 404 as for reports, then 403 unless a
     report reader of the running organisation (donor viewers see aggregates only)."""
     project = project_get_for_user(user=user, code=code)

@@ -1,9 +1,11 @@
 """Writes: projects, the logframe, indicators (definitions validated), targets, manual values
-and the budget. Every write is audited in its transaction."""
+and the budget. Every write is audited in its transaction, and so are the reads that leave
+the screen: report exports (every format) and the records behind a number."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
 from pave.core.audit import Actor, audit_record
-from pave.monitoring import definitions
+from pave.monitoring import definitions, outputs, selectors
 from pave.monitoring.access import INDICATOR_EDITORS
+from pave.monitoring.compute import Period
 from pave.monitoring.models import (
     BudgetLine,
     CoFunding,
@@ -273,3 +276,74 @@ def co_funding_set(
     entry.save()
     audit_record(actor=actor, action="monitoring.co_funding.set", obj=entry)
     return entry
+
+
+# --- audited reads ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportExport:
+    report: selectors.Report
+    content: bytes
+
+
+def report_export(
+    *,
+    actor: Actor,
+    project: Project,
+    fmt: str,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    audience: str = selectors.INTERNAL,
+    language: str = "en",
+    web: bool = False,
+) -> ReportExport:
+    """The project's report in `fmt` (one of outputs.FORMATS), audited whatever the format:
+    the one place the factsheet page, the API and `pave report` export through. `audience`
+    is what the caller may have (see selectors.audience_for)."""
+    if fmt not in outputs.FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: one of {', '.join(outputs.FORMATS)}")
+    report = outputs.build_for_output(
+        fmt, project=project, date_from=date_from, date_to=date_to, audience=audience
+    )
+    content = outputs.render(report, fmt, language=language, web=web)
+    audit_record(
+        actor=actor,
+        action="monitoring.report.export",
+        obj=project,
+        detail={"format": fmt, "audience": report.audience, **report.as_json()["period"]},
+    )
+    return ReportExport(report, content)
+
+
+def indicator_records_read(
+    *,
+    actor: User,
+    project: Project,
+    code: str,
+    period: Period,
+    dimension: str = "",
+    category: str = "",
+) -> list[str]:
+    """The pseudonymous references behind a number (selectors.indicator_drill_down: report
+    readers only), audited the same way from the page and the API."""
+    references = selectors.indicator_drill_down(
+        user=actor,
+        project=project,
+        code=code,
+        period=period,
+        dimension=dimension,
+        category=category,
+    )
+    audit_record(
+        actor=actor,
+        action="monitoring.drill_down",
+        obj=project,
+        detail={
+            "indicator": code,
+            "dimension": dimension,
+            "category": category,
+            "count": len(references),
+        },
+    )
+    return references

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.audit import audit_record
 from pave.core.forms import add_service_errors
 from pave.monitoring import outputs, selectors, services
 from pave.monitoring.forms import (
@@ -40,14 +39,18 @@ def _date(value: str | None) -> datetime.date | None:
         return None
 
 
-def _report(request: AuthedHttpRequest, project: Project, fmt: str = "html") -> selectors.Report:
-    requested = request.GET.get("audience", selectors.INTERNAL)
+def _audience(request: AuthedHttpRequest) -> str:
+    return selectors.audience_for(request.user, request.GET.get("audience", selectors.INTERNAL))
+
+
+def _report(request: AuthedHttpRequest, project: Project) -> selectors.Report:
+    """The report shown on a page (dashboard, logframe): not an export, not audited."""
     return outputs.build_for_output(
-        fmt,
+        "html",
         project=project,
         date_from=_date(request.GET.get("from")),
         date_to=_date(request.GET.get("to")),
-        audience=selectors.audience_for(request.user, requested),
+        audience=_audience(request),
     )
 
 
@@ -77,21 +80,20 @@ def factsheet_view(request: AuthedHttpRequest, code: str, fmt: str = "html") -> 
     project = selectors.project_get_for_user(user=request.user, code=code)
     if fmt not in outputs.FORMATS:
         raise Http404("No such format.")
-    report = _report(request, project, fmt)
     # The factsheet is written in English and Arabic: ?lang= chooses, else the reader's
     # language when it is Arabic.
     wanted = request.GET.get("lang") or translation.get_language()
-    language = "ar" if wanted == "ar" else "en"
-    audit_record(
+    export = services.report_export(
         actor=request.user,
-        action="monitoring.report.export",
-        obj=project,
-        detail={"format": fmt, "audience": report.audience},
+        project=project,
+        fmt=fmt,
+        date_from=_date(request.GET.get("from")),
+        date_to=_date(request.GET.get("to")),
+        audience=_audience(request),
+        language="ar" if wanted == "ar" else "en",
+        web=True,
     )
-    response = HttpResponse(
-        outputs.render(report, fmt, language=language, web=True),
-        content_type=outputs.CONTENT_TYPES[fmt],
-    )
+    response = HttpResponse(export.content, content_type=outputs.CONTENT_TYPES[fmt])
     if fmt != "html":
         response["Content-Disposition"] = f'attachment; filename="{project.code}-factsheet.{fmt}"'
     return response
@@ -103,19 +105,13 @@ def records_view(request: AuthedHttpRequest, code: str, indicator: str) -> HttpR
     period = selectors.report_period(
         project, _date(request.GET.get("from")), _date(request.GET.get("to"))
     )
-    references = selectors.indicator_drill_down(
-        user=request.user,
+    references = services.indicator_records_read(
+        actor=request.user,
         project=project,
         code=indicator,
         period=period,
         dimension=request.GET.get("dimension", ""),
         category=request.GET.get("category", ""),
-    )
-    audit_record(
-        actor=request.user,
-        action="monitoring.drill_down",
-        obj=project,
-        detail={"indicator": indicator, "count": len(references)},
     )
     return render(
         request,

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pave.monitoring.suppression import suppress
-
-DEFAULT_THRESHOLD = 5
+from pave.privacy.suppression import suppress
 
 
 @dataclass(frozen=True)

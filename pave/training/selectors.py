@@ -12,8 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
 from pave.core import codelists
+from pave.privacy.selectors import suppression_threshold
 from pave.training import aggregates
 from pave.training.models import (
     Attendance,
@@ -43,8 +43,16 @@ def may_read_aggregates(user: User) -> bool:
     return user.is_active and user.role in AGGREGATE_READERS
 
 
-def suppression_threshold() -> int:
-    return int(getattr(settings, "PAVE_SUPPRESSION_THRESHOLD", aggregates.DEFAULT_THRESHOLD))
+def partner_ids(codes: list[str]) -> list[int]:
+    """The organisations named by these codes (in order), or ValidationError naming the
+    unknown ones."""
+    found = dict(Organisation.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise ValidationError(
+            {"partners": [_("No organisation with the code %s.") % ", ".join(unknown)]}
+        )
+    return [found[code] for code in codes]
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -367,12 +375,15 @@ def aggregate_scope(
     """Managers count their own organisation's events (suppressed on request, to preview
     what leaves it). Donor viewers count their own organisation's events, or another
     organisation's events that theirs is a partner of (funder), always suppressed.
+    Without a code, the first of `aggregate_organisations` (the same for page, API and CLI).
     Other organisations are 404 (which exist is not revealed); other roles 403."""
     if not may_read_aggregates(user):
         raise PermissionDenied(_("Your role gives no access to training results."))
     own = user.organisation
     donor = user.role not in TRAINING_MANAGERS
-    if not organisation_code or organisation_code == own.code:
+    if not organisation_code:
+        organisation_code = aggregate_organisations(user=user)[0].code
+    if organisation_code == own.code:
         return AggregateScope(own, None, suppressed=donor or suppress)
     target = Organisation.objects.filter(code=organisation_code).first()
     if (
@@ -382,6 +393,54 @@ def aggregate_scope(
     ):
         raise Http404("No aggregates for this organisation.")
     return AggregateScope(target, own, suppressed=True)
+
+
+@dataclass(frozen=True)
+class AggregateQuery:
+    """What to count: sessions overlapping [date_from, date_to] (either end open), of these
+    event types and stakeholder groups (empty: all)."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    event_types: Sequence[str] = ()
+    stakeholder_groups: Sequence[str] = ()
+
+
+def aggregate_compute(
+    *,
+    organisation: Organisation,
+    query: AggregateQuery,
+    partner: Organisation | None = None,
+    suppressed: bool,
+) -> dict[str, Any]:
+    """The aggregate as it is published: suppressed (at the configured threshold) or whole
+    (then `suppressed` False and `threshold` None). The one place that decides both."""
+    result = participants_aggregate(
+        organisation=organisation,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        event_types=list(query.event_types) or None,
+        stakeholder_groups=list(query.stakeholder_groups) or None,
+        partner=partner,
+    )
+    if suppressed:
+        return suppress_aggregate(result, threshold=suppression_threshold())
+    return {**result, "suppressed": False, "threshold": None}
+
+
+def aggregate_for_user(
+    *, user: User, query: AggregateQuery, organisation_code: str = "", suppress: bool = False
+) -> tuple[AggregateScope, dict[str, Any]]:
+    """The aggregate a user asked for (page and API alike): whose events (`aggregate_scope`),
+    suppressed when it must be or on request."""
+    scope = aggregate_scope(user=user, organisation_code=organisation_code, suppress=suppress)
+    result = aggregate_compute(
+        organisation=scope.organisation,
+        query=query,
+        partner=scope.partner,
+        suppressed=scope.suppressed,
+    )
+    return scope, result
 
 
 def aggregate_organisations(*, user: User) -> list[Organisation]:

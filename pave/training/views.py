@@ -541,23 +541,17 @@ def aggregates_view(request: AuthedHttpRequest) -> HttpResponse:
     form = AggregateForm(request.GET or None, user=user)
     valid = form.is_valid() if form.is_bound else True
     data = form.cleaned_data if form.is_bound and valid else {}
-    choices = selectors.aggregate_organisations(user=user)
-    scope = selectors.aggregate_scope(
+    scope, result = selectors.aggregate_for_user(
         user=user,
-        organisation_code=data.get("organisation") or (choices[0].code if choices else ""),
+        query=selectors.AggregateQuery(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            event_types=data.get("event_type") or (),
+            stakeholder_groups=data.get("stakeholder_group") or (),
+        ),
+        organisation_code=data.get("organisation") or "",
         suppress=bool(data.get("suppressed")),
     )
-    date_from, date_to = data.get("date_from"), data.get("date_to")
-    result = selectors.participants_aggregate(
-        organisation=scope.organisation,
-        date_from=date_from,
-        date_to=date_to,
-        event_types=data.get("event_type") or None,
-        stakeholder_groups=data.get("stakeholder_group") or None,
-        partner=scope.partner,
-    )
-    if scope.suppressed:
-        result = selectors.suppress_aggregate(result, threshold=selectors.suppression_threshold())
     sexes = dict(codelists.Sex.choices)
     tables = [
         (

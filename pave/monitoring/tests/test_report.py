@@ -4,9 +4,13 @@ number of queries a report takes."""
 import datetime
 
 import pytest
+from django.test import override_settings
 
+from pave.monitoring.compute import Period, compute
+from pave.monitoring.definitions import validate
 from pave.monitoring.models import Project
 from pave.monitoring.selectors import PUBLIC, indicator_drill_down, report_build
+from pave.training import selectors as training_selectors
 
 FACTSHEET = {
     "dialogue_delegates": 19,
@@ -143,3 +147,49 @@ def test_a_report_takes_the_same_number_of_queries_whatever_the_data_size(
             project=demo, audience=audience, extra={"migrants_assisted": ("month",)}
         )
     assert report.get("migrants_assisted").value == 389
+
+
+@override_settings(PAVE_SUPPRESSION_THRESHOLD=3)
+def test_the_threshold_comes_from_the_settings_for_reports_and_training_aggregates(demo):
+    assert report_build(project=demo, audience=PUBLIC).threshold == 3
+    aggregate = training_selectors.aggregate_compute(
+        organisation=demo.organisation,
+        query=training_selectors.AggregateQuery(),
+        suppressed=True,
+    )
+    assert aggregate["threshold"] == 3
+
+
+@override_settings(PAVE_SUPPRESSION_THRESHOLD=90)
+def test_a_higher_threshold_in_the_settings_suppresses_more(demo):
+    result = report_build(project=demo, audience=PUBLIC).get("migrants_assisted")
+    assert result.value is None and result.suppressed
+
+
+def test_the_charted_indicator_is_found_by_its_definition_not_its_code(demo):
+    demo.indicators.filter(code="migrants_assisted").update(code="people_helped")
+    report = report_build(project=demo, charts=True)
+    assert report.charted is not None and report.charted.code == "people_helped"
+    assert {"sex_age", "month", "citizenship"} <= set(report.charted.breakdowns)
+    assert [r.code for r in report.indicators if r.charted] == ["people_helped"]
+    assert report_build(project=demo).charted is None
+
+
+def test_participant_indicators_and_training_aggregates_count_the_same_people(needs_training):
+    """Both count distinct people present at the organisation's sessions; until the training
+    aggregates are computed by this engine, the numbers are held in step here."""
+    start, end = datetime.date(2013, 2, 1), datetime.date(2015, 1, 31)
+    names = ("sex", "stakeholder_group", "event_type", "country")
+    computed = compute(
+        validate({"source": "participants", "disaggregations": list(names)}),
+        organisation=needs_training.organisation,
+        period=Period(start, end),
+    )
+    aggregate = training_selectors.participants_aggregate(
+        organisation=needs_training.organisation, date_from=start, date_to=end
+    )
+    assert computed.value == aggregate["participants"] > 0
+    for name, key in zip(
+        names, ("by_sex", "by_stakeholder_group", "by_event_type", "by_country"), strict=True
+    ):
+        assert computed.breakdowns[name] == {k: n for k, n in aggregate[key].items() if n}, name

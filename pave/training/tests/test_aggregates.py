@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pave.monitoring.suppression import suppress
+from pave.privacy.suppression import suppress
 from pave.training.aggregates import (
     Fact,
     count_participants,

@@ -282,3 +282,17 @@ def test_filtering_by_year_keeps_the_whole_event(client, trainer, two_session_ev
     (row,) = listing["results"]
     assert (row["sessions"], row["first_day"]) == (2, "2013-10-29")
     assert client.get(f"{BASE}/events", {"year": 2012}, **bearer(trainer)).json()["count"] == 0
+
+
+def test_the_operation_ids_survive_the_split_of_the_api_into_routers(client):
+    """Clients generated from the OpenAPI name operations by these ids."""
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = {
+        operation["operationId"]
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/training/")
+        for operation in operations.values()
+    }
+    assert len(ids) == 20
+    assert all(i.startswith("pave_training_api_") and i.count("api_") == 1 for i in ids)
+    assert {"pave_training_api_list_events", "pave_training_api_participants_aggregates"} <= ids

@@ -5,10 +5,8 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from pave.core.audit import audit_record
 from pave.core.management.base import ActionCommand, cli_actor
-from pave.monitoring import outputs
-from pave.monitoring.models import Project
+from pave.monitoring import outputs, selectors, services
 from pave.monitoring.selectors import INTERNAL, PUBLIC
 
 
@@ -41,9 +39,8 @@ class Command(ActionCommand):
         parser.add_argument("--output", type=Path, help="file to write (default: stdout)")
 
     def handle_assistance_in_numbers(self, **options: Any) -> None:
-        projects = Project.objects.select_related("organisation").order_by("start", "code")
         code = options["project"]
-        project = projects.filter(code=code).first() if code else projects.first()
+        project = selectors.project_for_cli(code=code)
         if project is None:
             raise CommandError(f"no project {code!r}" if code else "no project yet")
         fmt = options["format"]
@@ -51,20 +48,15 @@ class Command(ActionCommand):
             "date_to"
         ]:
             raise CommandError("--from is after --to")
-        report = outputs.build_for_output(
-            fmt,
+        data = services.report_export(
+            actor=cli_actor(),
             project=project,
+            fmt=fmt,
             date_from=options["date_from"],
             date_to=options["date_to"],
             audience=options["audience"],
-        )
-        data = outputs.render(report, fmt, language=options["language"])
-        audit_record(
-            actor=cli_actor(),
-            action="monitoring.report.export",
-            obj=project,
-            detail={"format": fmt, "audience": report.audience, **report.as_json()["period"]},
-        )
+            language=options["language"],
+        ).content
         if options["output"]:
             options["output"].write_bytes(data)
         elif fmt in ("pdf", "xlsx"):

@@ -123,15 +123,14 @@ class Command(ActionCommand):
         organisation = Organisation.objects.filter(code=options["org"]).first()
         if organisation is None:
             raise CommandError(f"no organisation {options['org']}")
-        result = selectors.participants_aggregate(
+        result = selectors.aggregate_compute(
             organisation=organisation,
-            date_from=options["date_from"],
-            date_to=options["date_to"],
-            event_types=options["event_type"] or None,
-            stakeholder_groups=options["group"] or None,
+            query=selectors.AggregateQuery(
+                date_from=options["date_from"],
+                date_to=options["date_to"],
+                event_types=options["event_type"] or (),
+                stakeholder_groups=options["group"] or (),
+            ),
+            suppressed=options["suppressed"],
         )
-        if options["suppressed"]:
-            result = selectors.suppress_aggregate(
-                result, threshold=selectors.suppression_threshold()
-            )
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_THRESHOLD = 5
+# No default threshold here: it is a setting (PAVE_SUPPRESSION_THRESHOLD), read by
+# `pave.privacy.selectors.suppression_threshold()` and passed in by every caller.
 
 CellId = Any  # any hashable: a name, or (row, column)
 
@@ -40,7 +41,7 @@ def suppress(
     cells: Mapping[CellId, int],
     lines: Sequence[Sequence[CellId]],
     *,
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int,
 ) -> set[CellId]:
     """The set of cells to suppress (primary and complementary)."""
     if threshold < 1:
@@ -91,9 +92,28 @@ class Grid:
         return out
 
 
-def suppress_grid(grid: Grid, *, threshold: int = DEFAULT_THRESHOLD) -> set[tuple[int, int]]:
+def suppress_grid(grid: Grid, *, threshold: int) -> set[tuple[int, int]]:
     hidden = suppress(grid.cells(), grid.lines(), threshold=threshold)
     return {cell for cell in hidden if isinstance(cell, tuple)}
+
+
+def suppress_breakdowns(
+    value: int, breakdowns: Mapping[str, Mapping[str, int]], *, threshold: int
+) -> tuple[int | None, dict[str, dict[str, int | None]], bool]:
+    """A value with its breakdowns (each adds up to the value: one line per breakdown, all
+    sharing the total) as it may be published: (value or None, breakdowns with None for
+    hidden cells, whether anything was hidden)."""
+    cells: dict[CellId, int] = {"total": value}
+    lines = []
+    for name, counts in breakdowns.items():
+        cells.update({(name, cat): n for cat, n in counts.items()})
+        lines.append([*((name, cat) for cat in counts), "total"])
+    hidden = suppress(cells, lines, threshold=threshold)
+    safe = {
+        name: {cat: (None if (name, cat) in hidden else n) for cat, n in counts.items()}
+        for name, counts in breakdowns.items()
+    }
+    return (None if "total" in hidden else value), safe, bool(hidden)
 
 
 def recover_by_subtraction(

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pave.monitoring.suppression import Grid, recover_by_subtraction, suppress, suppress_grid
+from pave.privacy.suppression import Grid, recover_by_subtraction, suppress, suppress_grid
 
 
 def published(grid, hidden):
@@ -15,14 +15,14 @@ def test_primary_suppression_hides_counts_below_the_threshold_but_not_zeros():
 
 def test_a_lone_small_cell_takes_the_next_smallest_with_it():
     cells = {"women": 85, "men": 3, "minors": 0, "total": 88}
-    hidden = suppress(cells, [["women", "men", "minors", "total"]])
+    hidden = suppress(cells, [["women", "men", "minors", "total"]], threshold=5)
     # 0 would hide nothing: the complement is the next smallest non-zero cell.
     assert hidden == {"men", "women"}
 
 
 def test_suppressed_cells_cannot_be_recovered_from_margins():
     grid = Grid(((20, 3, 9), (14, 8, 2), (30, 11, 17)))
-    hidden = suppress_grid(grid)
+    hidden = suppress_grid(grid, threshold=5)
     assert {(0, 1), (1, 2)} <= hidden
     found = recover_by_subtraction(published(grid, hidden), grid.lines())
     assert found == {}
