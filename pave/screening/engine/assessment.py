@@ -119,7 +119,8 @@ class Assessment:
 
     def explanation(self) -> list[str]:
         """Human-readable reasons: the outcome's rule, then why each dimension with an observed
-        indicator is (or is not) positive, then what was left unanswered."""
+        indicator is (or is not) positive, then the observed indicators when none made a
+        dimension positive (the ``follow_up`` case), then what was left unanswered."""
         outcome = self.outcome
         lines = [
             f"Outcome {outcome.code!r} ({outcome.label}): first rule that holds is "
@@ -137,6 +138,12 @@ class Assessment:
             lines.append(f"{result.code} ({result.title}) is {verdict}. Observed: {seen}.")
         if not self._observed:
             lines.append("No indicator was observed.")
+        elif not self._state & (1 << len(self.instrument.dimensions)) - 1:
+            lines.append(
+                "No dimension is positive, but indicators were observed: "
+                + ", ".join(self.observed)
+                + "."
+            )
         if self._unanswered:
             lines.append(
                 "Not asked or unknown (counted as not observed): "

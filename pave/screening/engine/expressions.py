@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pave.screening.engine.errors import ExpressionError
 
-PREDICATES = ("any_positive", "any_strong")
+PREDICATES = ("any_positive", "any_strong", "any_observed")
 KEYWORDS = ("and", "or", "not")
 # Deeper nesting than this is a mistake, and refusing it keeps the parser off Python's stack limit.
 MAX_EXPRESSION_DEPTH = 64
@@ -18,7 +18,8 @@ NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 @dataclass(frozen=True)
 class Name:
-    """A dimension code or one of the predicates ``any_positive`` / ``any_strong``."""
+    """A dimension code or one of the predicates ``any_positive`` / ``any_strong`` /
+    ``any_observed``."""
 
     name: str
 
@@ -180,7 +181,7 @@ class Expression:
 
 def parse_expression(source: str, names: Collection[str] | None = None) -> Expression:
     """Parse ``source`` without eval(); with ``names``, also reject names not among them
-    (the predicates ``any_positive`` and ``any_strong`` are always allowed)."""
+    (the predicates ``any_positive``, ``any_strong`` and ``any_observed`` are always allowed)."""
     if not isinstance(source, str):
         raise ExpressionError(f"expression must be a string, got {source!r}")
     expression = Expression(source, _Parser(source).parse())

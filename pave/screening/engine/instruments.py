@@ -23,7 +23,7 @@ from pave.screening.engine.translations import (
 
 STRENGTHS = ("strong", "medium", "weak")
 STRENGTH_INDEX = {name: i for i, name in enumerate(STRENGTHS)}
-# The load-time coverage check walks up to 2**(n+1) dimension states; real instruments have 2-8.
+# The load-time coverage check walks up to 2**(n+2) dimension states; real instruments have 2-8.
 MAX_DIMENSIONS = 16
 
 
@@ -156,7 +156,8 @@ class Instrument:
             raise UnknownIndicator(f"unknown indicator {code!r} for {self.label}", code) from None
 
     def state(self, counts: list[int]) -> int:
-        """Bit i set when dimension i is positive, bit n when a strong indicator is observed.
+        """Bit i set when dimension i is positive, bit n when a strong indicator is observed,
+        bit n+1 when any indicator is observed (n is the number of dimensions).
 
         Precondition: ``counts[3*i : 3*i+3]`` are the strong/medium/weak counts of dimension i.
         """
@@ -167,7 +168,9 @@ class Instrument:
             if positive(counts[i], counts[i + 1], counts[i + 2]):
                 state |= bit
             bit <<= 1
-        return state | bit if any(counts[0::3]) else state
+        if any(counts[0::3]):
+            state |= bit
+        return state | bit << 1 if any(counts) else state
 
 
 def _check_header(instrument: Instrument) -> None:
@@ -198,7 +201,7 @@ def _check_dimensions(instrument: Instrument) -> None:
         if not isinstance(code, str) or not NAME.fullmatch(code) or code in KEYWORDS + PREDICATES:
             raise InstrumentError(
                 f"{where}: dimension code {code!r} must be a name (letters, digits, _)"
-                " other than and/or/not/any_positive/any_strong"
+                f" other than {'/'.join(KEYWORDS + PREDICATES)}"
             )
         if code in seen_dimensions:
             raise InstrumentError(f"{where}: duplicate dimension code {code!r}")
@@ -255,11 +258,14 @@ def _reachable_states(instrument: Instrument) -> list[int]:
     """Every state (see :meth:`Instrument.state`) some answer set can produce."""
     positive = DIMENSION_RULES[instrument.dimension_rule].positive
     strong_bit = 1 << len(instrument.dimensions)
+    observed_bit = strong_bit << 1
     states = {0}
     for i, dimension in enumerate(instrument.dimensions):
         n = Counter(indicator.strength for indicator in dimension.indicators)
         pairs = {
-            ((1 << i) if positive(s, m, w) else 0) | (strong_bit if s else 0)
+            ((1 << i) if positive(s, m, w) else 0)
+            | (strong_bit if s else 0)
+            | (observed_bit if s + m + w else 0)
             for s in range(n["strong"] + 1)
             for m in range(n["medium"] + 1)
             for w in range(n["weak"] + 1)
@@ -276,7 +282,7 @@ def _outcome_table(instrument: Instrument) -> Mapping[int, Outcome]:
     """
     n = len(instrument.dimensions)
     masks = {d.code: 1 << i for i, d in enumerate(instrument.dimensions)}
-    masks.update(any_positive=(1 << n) - 1, any_strong=1 << n)
+    masks.update(any_positive=(1 << n) - 1, any_strong=1 << n, any_observed=1 << (n + 1))
     rules = [(outcome, outcome.when.compile(masks)) for outcome in instrument.outcomes]
     table: dict[int, Outcome] = {}
     for state in _reachable_states(instrument):
@@ -293,5 +299,7 @@ def _outcome_table(instrument: Instrument) -> Mapping[int, Outcome]:
 def _describe_state(instrument: Instrument, state: int) -> str:
     positive = [d.code for i, d in enumerate(instrument.dimensions) if state >> i & 1]
     strong = state >> len(instrument.dimensions) & 1
+    observed = state >> (len(instrument.dimensions) + 1) & 1
     dims = "dimensions " + ", ".join(positive) + " are positive" if positive else "none is positive"
-    return f"{dims} and {'a' if strong else 'no'} strong indicator is observed"
+    weaker = ", but a medium or weak one is" if observed and not strong else ""
+    return f"{dims} and {'a' if strong else 'no'} strong indicator is observed{weaker}"
