@@ -11,6 +11,8 @@ from pave.assistance.models import ServiceDelivery
 from pave.cases.models import Case
 from pave.core.audit import audit_verify
 from pave.demo import services
+from pave.demo.common import DEMO_SEED, DemoError
+from pave.demo.people import demo_profiles
 
 
 @pytest.fixture
@@ -38,9 +40,9 @@ def test_load_says_what_it_created(db, demo_settings):
 
 def test_load_is_all_or_nothing(db, demo_settings, monkeypatch):
     def refuse(*args, **kwargs):
-        raise services.DemoError("the directory is down")
+        raise DemoError("the directory is down")
 
-    monkeypatch.setattr(services, "_directory", refuse)
+    monkeypatch.setattr(services, "directory_create", refuse)
     with pytest.raises(CommandError, match="the directory is down"):
         demo("load")
     assert not Organisation.objects.exists()
@@ -64,7 +66,7 @@ def test_generate_for_an_unknown_organisation_fails_clearly(db, demo_settings):
 
 
 def test_demo_people_are_the_same_on_every_load():
-    first = services.demo_profiles(random.Random(services.DEMO_SEED))
-    again = services.demo_profiles(random.Random(services.DEMO_SEED))
+    first = demo_profiles(random.Random(DEMO_SEED))
+    again = demo_profiles(random.Random(DEMO_SEED))
     assert first == again
     assert len(first) == 89

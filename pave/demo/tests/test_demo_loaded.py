@@ -30,7 +30,7 @@ from pave.cases.rules import age_on, derive_is_minor
 from pave.cases.selectors import CaseFilters, case_list
 from pave.core.audit import audit_verify
 from pave.core.models import AuditEvent
-from pave.demo import services
+from pave.demo.organisations import PARTNER_USERS
 from pave.notifications.models import Notification
 from pave.referrals.models import (
     Consent,
@@ -98,7 +98,7 @@ def test_demo_cases_fall_in_the_project_period_and_are_mostly_domestic_work(db_l
 
 
 def test_programme_users_hold_one_role_each_and_partners_have_their_own_staff(db_loaded):
-    partner_staff = [spec.username for spec in services.PARTNER_USERS]
+    partner_staff = [spec.username for spec in PARTNER_USERS]
     programme = User.objects.exclude(username__in=partner_staff)
     assert sorted(programme.values_list("role", flat=True)) == sorted(Role.values)
     assert User.objects.get(username="amal").role == Role.CASE_WORKER

@@ -6,11 +6,15 @@ import random
 
 import pytest
 
-from pave.demo import services
-from pave.demo.services import CaseFacts, Story, plan_referrals, stage_for, story_for
+from pave.demo import data
+from pave.demo.cases import last_record_day, story_for
+from pave.demo.common import DEMO_AS_OF, PROJECT_START
+from pave.demo.people import CASE_TYPES, WOMEN_EXPLOITATION, stage_for
+from pave.demo.referrals import plan_referrals
+from pave.demo.story import RETURNED_STAGES, STAGE_PATHS, CaseFacts, Story
 
-AS_OF = services.DEMO_AS_OF
-START = services.PROJECT_START
+AS_OF = DEMO_AS_OF
+START = PROJECT_START
 MINOR_FACTS = dict(sex="female", minor=True, citizenship="ET", case_type="victim_of_trafficking")
 
 
@@ -20,7 +24,7 @@ def random_facts(count: int, seed: int = 3) -> list[CaseFacts]:
     facts = []
     for index in range(count):
         identified = START + datetime.timedelta(days=rng.randint(0, (AS_OF - START).days))
-        citizenship = rng.choice(sorted(services.data.ORIGINS))
+        citizenship = rng.choice(sorted(data.ORIGINS))
         facts.append(
             CaseFacts(
                 case_id=index + 1,
@@ -30,8 +34,8 @@ def random_facts(count: int, seed: int = 3) -> list[CaseFacts]:
                 citizenship=citizenship,
                 identified=identified,
                 stage=stage_for(rng, identified, AS_OF),
-                case_type=services.CASE_TYPES(rng),
-                exploitation=tuple(services.WOMEN_EXPLOITATION(rng)),
+                case_type=CASE_TYPES(rng),
+                exploitation=tuple(WOMEN_EXPLOITATION(rng)),
             )
         )
     return facts
@@ -77,7 +81,7 @@ def test_everyone_receives_a_delivered_service(many):
 def test_returned_persons_travel_then_reintegrate(many):
     for story in many:
         families = {s.code for s in story.delivered()}
-        returned = story.facts.stage in services.RETURNED_STAGES
+        returned = story.facts.stage in RETURNED_STAGES
         assert returned == (story.returned_on is not None)
         assert returned == bool(families & {"reception-on-arrival"})
         reintegration = {c for c in families if c.endswith("-reintegration")}
@@ -93,7 +97,7 @@ def test_returned_persons_travel_then_reintegrate(many):
 def test_steps_follow_the_workflow_in_order(many):
     for story in many:
         path = [step.to_stage for step in story.steps]
-        assert tuple(path) == services.STAGE_PATHS[story.facts.stage]
+        assert tuple(path) == STAGE_PATHS[story.facts.stage]
         times = [step.at for step in story.steps]
         assert times == sorted(times) and len(set(times)) == len(times)
 
@@ -101,7 +105,7 @@ def test_steps_follow_the_workflow_in_order(many):
 def test_closure_comes_after_the_last_record(many):
     for story in [s for s in many if s.closed_on]:
         request = next(s for s in story.steps if s.to_stage == "closure_requested")
-        assert services._last_record_day(story) <= request.at.date() <= story.closed_on
+        assert last_record_day(story) <= request.at.date() <= story.closed_on
 
 
 def test_referrals_keep_their_dates_in_order_and_have_consent_or_override(many):

@@ -6,13 +6,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from pave.monitoring.demo import monitoring_demo_load
+from pave.demo.results import monitoring_demo_load
 
 
 def training_demo_loaded() -> bool:
     """Load the training demo if the training app ships one and `demo load` did not."""
     try:
-        module = importlib.import_module("pave.training.demo")
+        module = importlib.import_module("pave.demo.training")
         from pave.training.models import Attendance
     except (ImportError, RuntimeError):
         return False
@@ -60,5 +60,5 @@ def demo(_demo_module, db):
 @pytest.fixture
 def needs_training(demo):
     if not demo.has_training:
-        pytest.skip("the training app's demo (pave.training.demo) is not available yet")
+        pytest.skip("the training app's demo (pave.demo.training) is not available yet")
     return demo

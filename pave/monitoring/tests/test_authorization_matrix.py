@@ -4,7 +4,7 @@ import pytest
 
 from pave.accounts.roles import Role
 from pave.accounts.services import token_create
-from pave.monitoring.demo import monitoring_demo_load  # noqa: F401
+from pave.demo.results import monitoring_demo_load  # noqa: F401
 from pave.monitoring.services import project_create
 from pave.testing import make_org, make_user
 

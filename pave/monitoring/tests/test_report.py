@@ -114,7 +114,7 @@ def test_drill_down_lists_exactly_the_people_counted(demo):
 def _add_services(project: Project, extra_cases: int) -> None:
     from pave.assistance.models import ServiceDelivery, ServiceType
     from pave.cases.models import Case
-    from pave.demo.services import demo_generate
+    from pave.demo.generate import demo_generate
 
     demo_generate(persons=extra_cases, seed=7)
     service_type = ServiceType.objects.order_by("pk").first()

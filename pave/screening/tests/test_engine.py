@@ -161,7 +161,7 @@ TRAFFICKED_ADULT = (
         (("dr.job_nature", "dr.wages"), "at_risk"),
         (("cd.isolation",), "at_risk"),  # one strong indicator: no dimension positive
         ((), "no_indication"),
-        (("dr.wages", "cr.isolation", "ex.hazardous_work", "ad.family_situation"), "no_indication"),
+        (("dr.wages", "cr.isolation", "ex.hazardous_work", "ad.family_situation"), "follow_up"),
     ],
 )
 def test_adult_outcomes(observed: tuple[str, ...], expected: str) -> None:
@@ -184,7 +184,7 @@ def test_adult_outcomes(observed: tuple[str, ...], expected: str) -> None:
         (("cd.forced_tasks", "cd.illicit_activities"), "at_risk"),
         (("dr.education",), "at_risk"),  # promoted to strong, alone
         ((), "no_indication"),
-        (("ar.general_context", "ad.economic_reasons"), "no_indication"),
+        (("ar.general_context", "ad.economic_reasons"), "follow_up"),
     ],
 )
 def test_child_outcomes(observed: tuple[str, ...], expected: str) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pave.accounts.services import organisation_create
+from pave.demo.training import demo_activities, training_demo_load
 from pave.training import selectors
-from pave.training.demo import demo_activities, training_demo_load
 from pave.training.models import Event, Participant
 from pave.training.tests.conftest import D
 

@@ -7,6 +7,9 @@ from tqdm import tqdm
 from pave.accounts.models import Organisation
 from pave.core.management.base import ActionCommand
 from pave.demo import services
+from pave.demo.common import DEMO_AS_OF, DEMO_ORGANISATION, PROJECT_START, DemoError
+from pave.demo.generate import demo_generate
+from pave.demo.organisations import ORGANISATIONS, logins_path, logins_table, logins_write
 
 
 class Command(ActionCommand):
@@ -32,7 +35,7 @@ class Command(ActionCommand):
             parser.add_argument("--persons", type=int, required=True)
             parser.add_argument(
                 "--org",
-                default=services.DEMO_ORGANISATION,
+                default=DEMO_ORGANISATION,
                 help="code of the organisation holding the cases",
             )
             parser.add_argument("--seed", type=int, default=1)
@@ -45,29 +48,29 @@ class Command(ActionCommand):
         started = time.monotonic()
         try:
             result = services.demo_load()
-        except services.DemoError as exc:
+        except DemoError as exc:
             raise CommandError(str(exc)) from exc
-        path = services.logins_write(result.logins)
+        path = logins_write(result.logins)
         stages = ", ".join(f"{n} {stage}" for stage, n in result.stages.items())
         families = ", ".join(f"{n} {family}" for family, n in result.delivered.items())
         referrals = ", ".join(f"{n} {status}" for status, n in result.referrals.items())
         self.stdout.write(
             f"demo programme loaded in {time.monotonic() - started:.1f} s: "
-            f"{len(services.ORGANISATIONS)} organisations, {len(result.logins)} users, "
-            f"{result.cases} cases at {services.DEMO_ORGANISATION} ({stages}); "
+            f"{len(ORGANISATIONS)} organisations, {len(result.logins)} users, "
+            f"{result.cases} cases at {DEMO_ORGANISATION} ({stages}); "
             f"{result.assisted} persons directly assisted from "
-            f"{services.PROJECT_START:%-d %B %Y} to {services.DEMO_AS_OF:%-d %B %Y} "
+            f"{PROJECT_START:%-d %B %Y} to {DEMO_AS_OF:%-d %B %Y} "
             f"(services delivered: {families}); "
             f"{sum(result.referrals.values())} referrals ({referrals}); "
             f"{result.directory} service directory entries\n"
         )
-        self.stdout.write(services.logins_table(result.logins))
+        self.stdout.write(logins_table(result.logins))
         self.stdout.write(
             f"\nThese logins are saved in {path} (mode 0600): `pave demo logins` prints them again."
         )
 
     def handle_logins(self, **options: Any) -> None:
-        path = services.logins_path()
+        path = logins_path()
         if not path.exists():
             # Not an error: `make run` calls this on installations without the demo too.
             self.stdout.write(
@@ -88,14 +91,14 @@ class Command(ActionCommand):
             file=self.stderr._out,
         ) as bar:
             try:
-                done = services.demo_generate(
+                done = demo_generate(
                     persons=options["persons"],
                     organisation_code=options["org"],
                     seed=options["seed"],
                     batch=options["batch"],
                     progress=bar.update,
                 )
-            except services.DemoError as exc:
+            except DemoError as exc:
                 raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
         self.stdout.write(

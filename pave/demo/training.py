@@ -26,10 +26,9 @@ in Arabic, as such sheets are.
 from __future__ import annotations
 
 import datetime
-import itertools
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +37,7 @@ from django.db import transaction
 from pave.accounts.models import Organisation
 from pave.accounts.services import organisation_create
 from pave.core.audit import Actor
-from pave.interop import tabular
+from pave.demo.training_sheets import NameBook, Person, Sheet, draw_phone, draw_scores, draw_sexes
 from pave.training import importers, services
 from pave.training.models import Event, Participant, Session
 
@@ -53,183 +52,6 @@ EXTRA_ORGANISATIONS = {
         "JO",
     ),
 }
-HEADERS = [
-    "Name",
-    "Sex",
-    "Organisation",
-    "Stakeholder group",
-    "Country",
-    "Title",
-    "Phone",
-    "Pre score",
-    "Post score",
-]
-
-# --- fictional names -------------------------------------------------------------------------
-
-ARABIC_LB = {
-    "male": "محمد علي حسن حسين أحمد خالد جورج إيلي طوني شربل ربيع وسام زياد رامي فادي نبيل "
-    "سامر جهاد بلال عماد".split(),
-    "female": "ريما نادين هبة رنا كارين ميراي زينب فاطمة لارا جويل".split(),
-    "family": [
-        "الحسيني",
-        "خوري",
-        "حداد",
-        "نصر",
-        "موسى",
-        "شمس الدين",
-        "الزين",
-        "فرحات",
-        "سلامة",
-        "عيسى",
-        "يونس",
-        "حمادة",
-        "ضاهر",
-        "قاسم",
-        "بو خليل",
-        "طربيه",
-        "الحاج",
-        "سليمان",
-    ],
-}
-LATIN = {
-    "LB": {
-        "male": "Karim Rami Fadi Ziad Hadi Nabil Walid Georges Elias Marwan Samir Jad Charbel "
-        "Bassel Ramzi".split(),
-        "female": "Maya Rania Nour Lina Hiba Joelle Carla Dima Sara Zeina Rima Layal Mireille "
-        "Nadine Racha Tania".split(),
-        "family": "Khoury Saad Karam Azar Hajj Matar Fakhoury Rahme Daher Sfeir Tannous Moussa "
-        "Ghanem Abboud Baz Sleiman Kassab Nassif Hayek Makhoul Younes Salameh Bitar".split(),
-    },
-    "EG": {
-        "male": "Ahmed Mohamed Mahmoud Mostafa Amr Tamer Sherif Hany Youssef Omar Hossam".split(),
-        "female": "Mona Heba Nermeen Yasmin Salma Aya Marwa Rasha Ghada Dalia".split(),
-        "family": "Abdel-Rahman El-Sayed Hassan Fathy Gamal Soliman Farouk Ibrahim Naguib "
-        "Shalaby Zaki Helmy Ragab".split(),
-    },
-    "JO": {
-        "male": "Omar Khaled Faisal Ayman Laith Zaid Rakan Hamza Saif Anas".split(),
-        "female": "Rana Lubna Dana Reem Haya Ruba Tala Suha Areej".split(),
-        "family": "Al-Khatib Haddadin Al-Masri Obeidat Al-Zoubi Qudah Al-Rawashdeh Tarawneh "
-        "Bataineh Khasawneh".split(),
-    },
-    "IQ": {
-        "male": "Ali Haider Mustafa Karwan Dilshad Sarmad Muhannad Ammar Hussein Rebwar "
-        "Shwan".split(),
-        "female": "Zainab Noor Shadan Avin Huda Sara Rozhan Tara Lana".split(),
-        "family": "Al-Jubouri Al-Obaidi Hamid Rashid Aziz Kareem Salih Qadir Al-Tamimi "
-        "Othman".split(),
-    },
-    "SA": {
-        "male": "Abdullah Fahad Saud Turki Nasser Mansour".split(),
-        "female": "Nora Hessa".split(),
-        "family": "Al-Qahtani Al-Ghamdi Al-Otaibi Al-Harbi Al-Shehri Al-Dossari".split(),
-    },
-    "KW": {
-        "male": "Bader Jassim Khaled Yousef Talal".split(),
-        "female": "Dalal Shaikha".split(),
-        "family": "Al-Mutairi Al-Enezi Al-Ajmi Al-Rashidi Al-Kandari".split(),
-    },
-    "ET": {
-        "male": "Dawit Yonas Abebe".split(),
-        "female": "Tigist Hiwot Meseret Selam Bethlehem".split(),
-        "family": "Bekele Tesfaye Haile Girma Alemu Desta".split(),
-    },
-    "PH": {
-        "male": "Jose Mark".split(),
-        "female": "Maricel Rowena Jocelyn Analyn Cristina".split(),
-        "family": "Santos Reyes Dela Cruz Bautista Villanueva".split(),
-    },
-    "LK": {
-        "male": "Chaminda Nuwan".split(),
-        "female": "Nilmini Kumari Sanduni".split(),
-        "family": "Perera Fernando Silva Jayasuriya".split(),
-    },
-}
-
-
-class NameBook:
-    """Distinct fictional names per country and script, drawn in a reproducible order."""
-
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-        self.used: set[str] = set()
-
-    def draw(self, country: str, sex: str, *, arabic: bool = False) -> str:
-        pool = ARABIC_LB if arabic else LATIN[country]
-        combos = list(itertools.product(pool[sex], pool["family"]))
-        self.rng.shuffle(combos)
-        for given, family in combos:
-            name = f"{given} {family}"
-            if name not in self.used:
-                self.used.add(name)
-                return name
-        raise ValueError(f"no fictional {sex} name left for {country}")
-
-
-# --- people and sheets -----------------------------------------------------------------------
-
-
-@dataclass
-class Person:
-    name: str
-    sex: str
-    organisation: str
-    group: str
-    country: str
-    title: str = ""
-    phone: str = ""
-    scores: tuple[Decimal, Decimal] | None = None
-
-    def row(self, *, with_scores: bool) -> list[str]:
-        pre, post = self.scores if (with_scores and self.scores) else ("", "")
-        return [
-            self.name,
-            self.sex,
-            self.organisation,
-            self.group,
-            self.country,
-            self.title,
-            self.phone,
-            str(pre),
-            str(post),
-        ]
-
-
-@dataclass
-class Sheet:
-    """One sign-in sheet: who signed for a session (present or not)."""
-
-    session: int  # index of the session in its event (0-based)
-    people: list[tuple[Person, bool]] = field(default_factory=list)
-    with_scores: bool = True
-
-    def csv(self) -> bytes:
-        return tabular.write_csv(
-            [*HEADERS, "Present"],
-            (
-                [*person.row(with_scores=self.with_scores), "yes" if present else "no"]
-                for person, present in self.people
-            ),
-        )
-
-
-def _scores(rng: random.Random, top: int = 20) -> tuple[Decimal, Decimal]:
-    """A plausible pre-test score out of `top` and a post-test a few points higher."""
-    pre = min(max(rng.gauss(0.45 * top, 0.12 * top), 0.15 * top), 0.85 * top)
-    post = min(pre + max(rng.gauss(0.25 * top, 0.1 * top), 0), top)
-    return Decimal(round(pre * 2) / 2), Decimal(round(post * 2) / 2)
-
-
-def _phone(rng: random.Random, code: str = "961") -> str:
-    return f"+{code} {rng.choice(('3', '70', '71', '76', '78'))} {rng.randrange(10**6):06d}"
-
-
-def _sexes(rng: random.Random, women: int, men: int) -> list[str]:
-    sexes = ["female"] * women + ["male"] * men
-    rng.shuffle(sexes)
-    return sexes
-
 
 # --- the activities --------------------------------------------------------------------------
 
@@ -267,10 +89,10 @@ def _gsd_training(rng: random.Random, names: NameBook) -> Activity:
             group="government_officer",
             country="LB",
             title=rng.choice(RANKS),
-            phone=_phone(rng) if rng.random() < 0.5 else "",
-            scores=_scores(rng),
+            phone=draw_phone(rng) if rng.random() < 0.5 else "",
+            scores=draw_scores(rng),
         )
-        for sex in _sexes(rng, women=6, men=30)
+        for sex in draw_sexes(rng, women=6, men=30)
     ]
     sheets = [
         Sheet(session=n, people=[(p, True) for p in officers[12 * n : 12 * n + 12]])
@@ -349,9 +171,9 @@ def _cso_people(
             group="Civil society",
             country=country,
             title=rng.choice(CSO_TITLES),
-            scores=_scores(rng),
+            scores=draw_scores(rng),
         )
-        for sex in _sexes(rng, women, men)
+        for sex in draw_sexes(rng, women, men)
     ]
 
 
@@ -424,7 +246,7 @@ def _consular(rng: random.Random) -> Activity:
             "Embassy or consular staff",
             country,
             title,
-            scores=_scores(rng),
+            scores=draw_scores(rng),
         )
         for name, sex, organisation, country, title in EMBASSY_STAFF
     ]
@@ -463,7 +285,7 @@ def _media(rng: random.Random, names: NameBook) -> Activity:
             "LB",
             rng.choice(["Reporter", "Editor", "Producer", "Correspondent"]),
         )
-        for sex in _sexes(rng, women=8, men=7)
+        for sex in draw_sexes(rng, women=8, men=7)
     ]
     return Activity(
         data={
@@ -510,7 +332,7 @@ def _dialogue(rng: random.Random, names: NameBook) -> Activity:
             "Senior official",
         )
         for country, (women, men) in per_country.items()
-        for sex in _sexes(rng, women, men)
+        for sex in draw_sexes(rng, women, men)
     ]
     days = [D(2014, 6, 10), D(2014, 6, 11), D(2014, 6, 12)]
     sheets = [
@@ -545,7 +367,7 @@ def _awareness(rng: random.Random, names: NameBook) -> list[Activity]:
     activities, first = [], []
     for number, (day, city, occasion, women, men) in enumerate(sessions, start=1):
         people = []
-        for sex in _sexes(rng, women, men):
+        for sex in draw_sexes(rng, women, men):
             country = rng.choices(["LB", "ET", "PH", "LK"], weights=[70, 12, 12, 6])[0]
             people.append(public(country, sex))
         if number == 1:
