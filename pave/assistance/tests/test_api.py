@@ -17,9 +17,9 @@ from pave.assistance.models import (
     ServiceDelivery,
     ServiceType,
 )
-from pave.cases.tests.workflow_helpers import Api, drive_to
+from pave.cases.tests.workflow_helpers import drive_to
 from pave.core.models import AuditEvent
-from pave.testing import make_case
+from pave.testing import Api, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -5,17 +5,9 @@ import pytest
 
 from pave.assistance.models import ServiceDelivery
 from pave.cases.models import Case
-from pave.testing import PASSWORD, make_case, person_data, screenshot
+from pave.testing import log_in, make_case, person_data, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/cases/")
 
 
 def test_worker_records_a_service_and_requests_closure_and_manager_approves(

@@ -2,41 +2,10 @@ import json
 
 import pytest
 
-from pave.accounts.services import token_create
+from pave.accounts.services import token_create, token_revoke
 from pave.cases.models import Case, Person
 from pave.core.models import AuditEvent
-from pave.testing import make_case, person_data
-
-
-class Api:
-    """A test client speaking JSON with a bearer token, as a program would."""
-
-    def __init__(self, client, user):
-        _, self.token = token_create(actor=user, user=user)
-        self.client = client
-
-    def _headers(self):
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1{path}", params, **self._headers())
-
-    def post(self, path, body):
-        return self.client.post(
-            f"/api/v1{path}",
-            json.dumps(body, default=str),
-            content_type="application/json",
-            **self._headers(),
-        )
-
-    def patch(self, path, body):
-        return self.client.patch(
-            f"/api/v1{path}",
-            json.dumps(body, default=str),
-            content_type="application/json",
-            **self._headers(),
-        )
-
+from pave.testing import Api, make_case, person_data
 
 NEW_CASE = {
     "person": {
@@ -175,8 +144,6 @@ def test_without_credentials_the_api_answers_401(client, personas):
 
 
 def test_revoked_token_stops_working(client, personas):
-    from pave.accounts.services import token_revoke
-
     token, clear = token_create(actor=personas.amal, user=personas.amal)
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {clear}").status_code == 200
     token_revoke(actor=personas.amal, token=token)

@@ -2,16 +2,9 @@
 
 import pytest
 
-from pave.testing import PASSWORD, make_case, person_data, screenshot
+from pave.testing import log_in, make_case, person_data, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_case_worker_logs_in_searches_and_opens_her_case(page, personas):

@@ -12,9 +12,8 @@ from pave.accounts.roles import Role
 from pave.assistance import services as assistance
 from pave.assistance.models import ServiceType
 from pave.cases import selectors, services
-from pave.cases.tests.workflow_helpers import Api
 from pave.core.models import AuditEvent
-from pave.testing import make_case
+from pave.testing import Api, make_case
 
 pytestmark = pytest.mark.django_db
 

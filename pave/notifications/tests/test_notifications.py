@@ -13,17 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pave.accounts.roles import Role
-from pave.accounts.services import token_create
 from pave.core.models import AuditEvent
 from pave.notifications.models import Notification
 from pave.notifications.services import follow_up_reminders_send, notify
-from pave.testing import make_case, make_user, run_pave
+from pave.testing import bearer, make_case, make_user, run_pave
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
 
 
 @pytest.fixture

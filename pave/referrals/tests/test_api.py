@@ -11,17 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pave.accounts.roles import Role
-from pave.accounts.services import token_create
 from pave.referrals.models import Referral
 from pave.referrals.tests.conftest import record_consent, send
-from pave.testing import make_case, person_data
+from pave.testing import bearer, make_case, person_data
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/referrals"
-
-
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
 
 
 def post(client, user, path, body=None):

@@ -6,17 +6,9 @@ from pave.accounts.roles import Role
 from pave.referrals import services
 from pave.referrals.models import Referral
 from pave.referrals.tests.conftest import Partner, ensure_catalogue, service_ids
-from pave.testing import PASSWORD, make_case, person_data, screenshot
+from pave.testing import log_in, make_case, person_data, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/cases/")
 
 
 def test_case_worker_refers_with_consent_and_the_partner_accepts(page, personas):

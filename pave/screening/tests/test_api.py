@@ -8,7 +8,6 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from pave.accounts.services import token_create
 from pave.core.models import AuditEvent
 from pave.screening.engine import assess_batch, load_instruments
 from pave.screening.models import Screening
@@ -20,31 +19,14 @@ from pave.screening.tests.test_services import (
     make_visit,
     submit,
 )
+from pave.testing import Api
 
-
-class Api:
-    """A test client speaking JSON with a bearer token, as a program would."""
-
-    def __init__(self, client, user):
-        _, self.token = token_create(actor=user, user=user)
-        self.client = client
-
-    def _headers(self):
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1/screening{path}", params, **self._headers())
-
-    def post(self, path, body, *, raw=False):
-        data = body if raw else json.dumps(body, default=str)
-        return self.client.post(
-            f"/api/v1/screening{path}", data, content_type="application/json", **self._headers()
-        )
+SCREENING_API = "/api/v1/screening"
 
 
 @pytest.fixture
 def dina_api(client, personas):
-    return Api(client, personas.dina)
+    return Api(client, personas.dina, base=SCREENING_API)
 
 
 def screening_body(**overrides):

@@ -9,16 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pave.accounts.roles import Role
-from pave.accounts.services import token_create
+from pave.testing import bearer
 from pave.training.models import Participant
 from pave.training.tests.conftest import OFFICERS, make_event, run_import, sheet_csv
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/training"
-
-
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
 
 
 def post(client, user, path, body=None):
