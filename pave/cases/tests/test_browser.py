@@ -1,6 +1,7 @@
 """The case register in a real browser (Chromium), in English and Arabic."""
 
 import pytest
+from playwright.sync_api import expect
 
 from pave.testing import log_in, make_case, person_data, screenshot
 
@@ -12,12 +13,12 @@ def test_case_worker_logs_in_searches_and_opens_her_case(page, personas):
     make_case(personas.bilal, person=person_data(given_name="Other"))
     log_in(page, "amal")
     page.wait_for_url("**/cases/")
-    assert case.reference in page.content()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
     page.get_by_label("Search").fill("tigist")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=case.reference).click()
     page.wait_for_url(f"**/cases/{case.pk}/")
-    assert "Tigist" in page.content()
+    expect(page.locator("main")).to_contain_text("Tigist")
     screenshot(page, "case-detail-en")
 
 
@@ -29,7 +30,8 @@ def test_arabic_pages_render_right_to_left(page, personas):
     page.locator("form[action$='/accounts/language/'] button").click()
     page.wait_for_load_state()
     html = page.locator("html")
-    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "ar")
     # Right-to-left for real: the table's first column starts on the right-hand side.
     table = page.locator("table").first.bounding_box()
     first_cell = page.locator("table th").first.bounding_box()
@@ -43,4 +45,5 @@ def test_outsider_cannot_reach_the_case_by_url(page, personas):
     page.wait_for_url("**/cases/")
     response = page.goto(f"/cases/{case.pk}/")
     assert response.status == 404
+    # Not anywhere in the HTML (attributes and hidden fields too), which expect() cannot see.
     assert case.person.given_name not in page.content()
