@@ -520,6 +520,21 @@ def test_administrator_browses_the_audit_log_of_a_case(client, personas):
     assert "<bdi>amal</bdi>" in by_amal and "<bdi>bilal</bdi>" not in by_amal
 
 
+def test_audit_log_page_queries_do_not_grow(client, personas, django_assert_num_queries):
+    for _ in range(2):
+        make_case(personas.amal)
+    client.force_login(personas.by_role[Role.ADMINISTRATOR])
+    client.get(AUDIT)  # session and caches warmed
+    queries = 8
+    with django_assert_num_queries(queries):
+        assert "case.create" in client.get(AUDIT).content.decode()
+    for _ in range(55):
+        make_case(personas.bilal)
+    assert AuditEvent.objects.count() > 50  # more than a page holds
+    with django_assert_num_queries(queries):
+        assert "bilal" in client.get(AUDIT).content.decode()
+
+
 def test_case_worker_gets_403_on_the_audit_log(client, personas):
     client.force_login(personas.amal)
     response = client.get(AUDIT)
