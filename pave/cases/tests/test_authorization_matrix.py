@@ -25,7 +25,6 @@ OWN_ORGANISATION = {
     Role.DONOR_VIEWER: (None, 404, 404, 403),
 }
 # None: the list itself is refused (403) because the role sees no person-level data.
-CREATORS = {role for role, expected in OWN_ORGANISATION.items() if expected[3] == 201}
 
 
 def new_case_body():
