@@ -8,14 +8,23 @@ NGO who must never see their cases. Every other role has a user in the NGO too.
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
+import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import ManagementUtility
+from django.db import connection
 
 from pave.accounts.models import Organisation, User
 from pave.accounts.roles import Role
+from pave.accounts.services import token_create
 from pave.cases.models import Case
 from pave.cases.services import case_open
 
@@ -81,18 +90,56 @@ class Personas:
                 self.other_by_role[role] = make_user(f"other_{role}", self.other, role)
 
 
+def audit_locks(events: int) -> int:
+    """The queries PostgreSQL makes on top of SQLite's for EVENTS audit records: each append
+    takes an advisory lock first (pave.core.audit._lock_chain); SQLite's writer lock needs no
+    query. Query-count tests add this to the count measured on SQLite."""
+    return events if connection.vendor == "postgresql" else 0
+
+
+# --- API helpers (Django test client) ---------------------------------------------------------
+
+
+def bearer(user: User) -> dict[str, str]:
+    """Test-client keyword arguments carrying a new API token of USER: `client.get(url,
+    **bearer(user))`."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
+
+
+class Api:
+    """A test client speaking JSON with a bearer token, as a program would. PATHs are under
+    BASE (`Api(client, dina, base="/api/v1/screening")` for the screening API)."""
+
+    def __init__(self, client: Any, user: User, *, base: str = "/api/v1") -> None:
+        self.client = client
+        self.base = base
+        self.headers = bearer(user)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"{self.base}{path}", params, **self.headers)
+
+    def post(self, path: str, body: Any, *, raw: bool = False) -> Any:
+        """POST BODY as JSON; RAW: BODY is already the request text (sent as it is)."""
+        data = body if raw else json.dumps(body, default=str)
+        return self.client.post(
+            f"{self.base}{path}", data, content_type="application/json", **self.headers
+        )
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.client.patch(
+            f"{self.base}{path}",
+            json.dumps(body, default=str),
+            content_type="application/json",
+            **self.headers,
+        )
+
+
 def run_pave(*argv: str, stdin: str = "") -> tuple[int, str, str]:
     """Run `pave ARGV...` in-process against the test database; return (exit code, out, err).
 
     Django closes every connection after a command, which would end the test's transaction:
     that one call is neutralised for the duration.
     """
-    import io
-    import sys
-    from unittest import mock
-
-    from django.core.management import ManagementUtility
-
     out, err = io.StringIO(), io.StringIO()
     with (
         mock.patch("django.db.connections.close_all"),
@@ -123,8 +170,6 @@ def screenshot(page: Any, name: str) -> None:
 def use_language(page: Any, language: str) -> None:
     """Choose the interface language as the language switcher does (Django's language cookie).
     The `page` fixture records the live server's address on its context."""
-    from django.conf import settings
-
     page.context.add_cookies(
         [
             {
@@ -137,11 +182,16 @@ def use_language(page: Any, language: str) -> None:
 
 
 def log_in(page: Any, username: str, *, password: str = PASSWORD) -> None:
-    """Log in through the login form, whatever the interface language (fields by id)."""
+    """Log in through the login form, whatever the interface language (fields by id), and
+    wait until the browser has left the login page (fails there if the login was refused)."""
+    # Lazily: Playwright (and its event-loop machinery) is needed by browser tests only.
+    from playwright.sync_api import expect
+
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     page.wait_for_load_state()
 
 
@@ -156,7 +206,7 @@ AXE_IMPACTS_FAILING = ("serious", "critical")
 def axe_check(page: Any, name: str = "") -> list[dict]:
     """Run axe-core (bundled by axe-playwright-python) on the page as it is now and fail on
     any serious or critical violation; minor and moderate ones are returned for the caller."""
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # browser tests only, as above
 
     results = Axe().run(page)
     violations = results.response["violations"]

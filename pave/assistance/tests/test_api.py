@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from pave.accounts.roles import Role
 from pave.assistance.models import (
@@ -17,9 +15,10 @@ from pave.assistance.models import (
     ServiceDelivery,
     ServiceType,
 )
-from pave.cases.tests.workflow_helpers import Api, drive_to
+from pave.assistance.services import service_type_create
+from pave.cases.tests.workflow_helpers import drive_to
 from pave.core.models import AuditEvent
-from pave.testing import make_case
+from pave.testing import Api, audit_locks, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -331,17 +330,19 @@ def test_creating_is_audited_on_the_case_with_field_names_only(amal, case, shelt
     assert "120.50" not in str(event.detail)
 
 
-def test_list_query_count_does_not_grow_with_records(amal, case, shelter, client, personas):
+def test_list_query_count_does_not_grow_with_records(
+    amal, case, shelter, django_assert_num_queries
+):
     for _ in range(2):
         amal.post(f"/assistance/cases/{case.pk}/services", service_body(shelter))
     amal.get(f"/assistance/cases/{case.pk}/services")
-    with CaptureQueriesContext(connection) as few:
-        amal.get(f"/assistance/cases/{case.pk}/services")
+    queries = 9 + audit_locks(1)  # the read is audited
+    with django_assert_num_queries(queries):
+        assert len(amal.get(f"/assistance/cases/{case.pk}/services").json()) == 2
     for _ in range(8):
         amal.post(f"/assistance/cases/{case.pk}/services", service_body(shelter))
-    with CaptureQueriesContext(connection) as many:
+    with django_assert_num_queries(queries):
         assert len(amal.get(f"/assistance/cases/{case.pk}/services").json()) == 10
-    assert len(few.captured_queries) == len(many.captured_queries)
 
 
 # --- the catalogue ---------------------------------------------------------------------------
@@ -357,6 +358,20 @@ def test_catalogue_has_three_families(amal):
         families["return"]
     )
     assert len(families["recovery"]) == 4 and len(families["reintegration"]) == 3
+
+
+def test_catalogue_query_count_does_not_grow(amal, personas, django_assert_num_queries):
+    shipped = len(amal.get("/assistance/service-types").json())
+    queries = 2
+    with django_assert_num_queries(queries):
+        assert len(amal.get("/assistance/service-types").json()) == shipped
+    for n in range(5):
+        service_type_create(
+            actor=personas.by_role[Role.ADMINISTRATOR],
+            data={"code": f"grant-{n}", "name": f"Grant {n}", "family": "reintegration"},
+        )
+    with django_assert_num_queries(queries):
+        assert len(amal.get("/assistance/service-types").json()) == shipped + 5
 
 
 def test_administrator_adds_renames_and_deactivates_a_service(client, personas):

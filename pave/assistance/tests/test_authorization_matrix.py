@@ -14,8 +14,7 @@ import pytest
 from pave.accounts.roles import Role
 from pave.assistance import services
 from pave.assistance.models import ServiceType
-from pave.cases.tests.workflow_helpers import Api
-from pave.testing import make_case
+from pave.testing import Api, make_case
 
 pytestmark = pytest.mark.django_db
 

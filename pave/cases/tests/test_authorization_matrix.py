@@ -9,9 +9,8 @@ import json
 import pytest
 
 from pave.accounts.roles import Role
-from pave.accounts.services import token_create
 from pave.cases.models import Case
-from pave.testing import make_case, person_data
+from pave.testing import bearer, make_case, make_user, person_data
 
 # role -> (sees the case in lists, GET detail, PATCH, POST create)
 OWN_ORGANISATION = {
@@ -26,11 +25,6 @@ OWN_ORGANISATION = {
     Role.DONOR_VIEWER: (None, 404, 404, 403),
 }
 # None: the list itself is refused (403) because the role sees no person-level data.
-CREATORS = {role for role, expected in OWN_ORGANISATION.items() if expected[3] == 201}
-
-
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
 
 
 def new_case_body():
@@ -115,8 +109,6 @@ def test_web_other_organisation_never_sees_the_case(client, personas, the_case, 
 
 
 def test_unassigned_case_worker_of_the_same_organisation_gets_404(client, personas, the_case):
-    from pave.testing import make_user
-
     colleague = make_user("selam", personas.ngo, Role.CASE_WORKER)
     assert client.get(f"/api/v1/cases/{the_case.pk}", **bearer(colleague)).status_code == 404
 

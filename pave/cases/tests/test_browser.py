@@ -1,17 +1,11 @@
 """The case register in a real browser (Chromium), in English and Arabic."""
 
 import pytest
+from playwright.sync_api import expect
 
-from pave.testing import PASSWORD, make_case, person_data, screenshot
+from pave.testing import log_in, make_case, person_data, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_case_worker_logs_in_searches_and_opens_her_case(page, personas):
@@ -19,12 +13,12 @@ def test_case_worker_logs_in_searches_and_opens_her_case(page, personas):
     make_case(personas.bilal, person=person_data(given_name="Other"))
     log_in(page, "amal")
     page.wait_for_url("**/cases/")
-    assert case.reference in page.content()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
     page.get_by_label("Search").fill("tigist")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=case.reference).click()
     page.wait_for_url(f"**/cases/{case.pk}/")
-    assert "Tigist" in page.content()
+    expect(page.locator("main")).to_contain_text("Tigist")
     screenshot(page, "case-detail-en")
 
 
@@ -36,7 +30,8 @@ def test_arabic_pages_render_right_to_left(page, personas):
     page.locator("form[action$='/accounts/language/'] button").click()
     page.wait_for_load_state()
     html = page.locator("html")
-    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "ar")
     # Right-to-left for real: the table's first column starts on the right-hand side.
     table = page.locator("table").first.bounding_box()
     first_cell = page.locator("table th").first.bounding_box()
@@ -50,4 +45,5 @@ def test_outsider_cannot_reach_the_case_by_url(page, personas):
     page.wait_for_url("**/cases/")
     response = page.goto(f"/cases/{case.pk}/")
     assert response.status == 404
+    # Not anywhere in the HTML (attributes and hidden fields too), which expect() cannot see.
     assert case.person.given_name not in page.content()

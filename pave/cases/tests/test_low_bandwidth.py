@@ -12,6 +12,7 @@ import gzip
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
+from playwright.sync_api import expect
 
 from pave.cases.views import PAGE_SIZE
 from pave.testing import PASSWORD, log_in, make_case
@@ -36,7 +37,7 @@ def test_the_case_list_is_under_200_kb_on_first_load(chromium, live_server, pers
     first_load.on("response", lambda response: responses.append(response))
     first_load.goto("/cases/")
     first_load.wait_for_load_state("load")
-    assert first_load.locator("table tbody tr").count() == PAGE_SIZE
+    expect(first_load.locator("table tbody tr")).to_have_count(PAGE_SIZE)
 
     total = 0
     for response in responses:
@@ -62,7 +63,7 @@ def test_a_case_worker_can_work_without_javascript(chromium, live_server, person
     page.get_by_role("link", name=case.reference).click()
     page.get_by_label("New note").fill("Called the embassy; no JavaScript needed.")
     page.get_by_role("button", name="Add note").click()
-    assert "Called the embassy; no JavaScript needed." in page.content()
+    expect(page.locator("main")).to_contain_text("Called the embassy; no JavaScript needed.")
     context.close()
 
 

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pave.accounts.roles import Role
 from pave.cases import selectors, services, workflow
 from pave.cases.models import Case, CaseTransition
-from pave.cases.tests.workflow_helpers import Api, drive_to
+from pave.cases.tests.workflow_helpers import drive_to
 from pave.core import codelists
 from pave.core.models import AuditEvent
 from pave.core.toolkit import ConflictError
-from pave.testing import make_case, make_user
+from pave.testing import Api, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 
 from pave.accounts.roles import Role
 from pave.cases import workflow
-from pave.cases.tests.workflow_helpers import Api, drive_to
-from pave.testing import make_case
+from pave.cases.tests.workflow_helpers import drive_to
+from pave.testing import Api, make_case
 
 pytestmark = pytest.mark.django_db
 

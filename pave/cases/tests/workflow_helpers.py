@@ -1,12 +1,10 @@
-"""Helpers for the workflow and assistance tests: a JSON API client and a way to bring a
-case to any stage through the real services (never by setting the stage by hand)."""
+"""Helpers for the workflow and assistance tests: a way to bring a case to any stage through
+the real services (never by setting the stage by hand)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from pave.accounts.services import token_create
 from pave.cases import services, workflow
 from pave.cases.models import Case
 
@@ -17,36 +15,6 @@ PATH_TO = {
     workflow.ASSISTANCE: [workflow.ASSESSED, workflow.ASSISTANCE],
     workflow.FOLLOW_UP: [workflow.ASSESSED, workflow.ASSISTANCE, workflow.FOLLOW_UP],
 }
-
-
-class Api:
-    """A test client speaking JSON with a bearer token, as a program would."""
-
-    def __init__(self, client: Any, user: Any):
-        _, self.token = token_create(actor=user, user=user)
-        self.client = client
-
-    def _headers(self) -> dict[str, str]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(f"/api/v1{path}", params, **self._headers())
-
-    def post(self, path: str, body: dict) -> Any:
-        return self.client.post(
-            f"/api/v1{path}",
-            json.dumps(body, default=str),
-            content_type="application/json",
-            **self._headers(),
-        )
-
-    def patch(self, path: str, body: dict) -> Any:
-        return self.client.patch(
-            f"/api/v1{path}",
-            json.dumps(body, default=str),
-            content_type="application/json",
-            **self._headers(),
-        )
 
 
 def drive_to(

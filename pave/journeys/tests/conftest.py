@@ -93,10 +93,6 @@ def start(page: Any, language: str, username: str, *, check_login: bool = False)
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
-def body_text(page: Any) -> str:
-    return page.locator("body").inner_text()
-
-
 @pytest.fixture(autouse=True)
 def _fixture_password_hash_kept(settings) -> None:
     """Logging in with the personas' cheap fixture hash would upgrade it to Argon2 (about a

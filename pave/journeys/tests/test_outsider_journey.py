@@ -3,8 +3,9 @@ a case of Beirut Migrant Support by its addresses. Every one answers 404 — nev
 would tell him the case exists — and shows nothing of it."""
 
 import pytest
+from playwright.sync_api import expect
 
-from pave.journeys.tests.conftest import body_text, check_page, field, start, tr
+from pave.journeys.tests.conftest import check_page, field, start, tr
 from pave.referrals.tests.conftest import record_consent, send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,13 +17,13 @@ def test_outsider_cannot_reach_the_case_by_url(page, personas, partner, survivor
     referral = send(personas.amal, case, partner.org)
     start(page, language, "ravi")
     page.wait_for_url("**/cases/")
-    assert case.reference not in body_text(page)
+    expect(page.locator("body")).not_to_contain_text(case.reference)
     check_page(page, language, "outsider", "1-own-cases")
 
     field(page, language, "Search").fill(case.reference)
     page.get_by_role("button", name=tr(language, "Search"), exact=True).click()
     page.wait_for_load_state()
-    assert tr(language, "No case matches this search.") in body_text(page)
+    expect(page.locator("main")).to_contain_text(tr(language, "No case matches this search."))
     check_page(page, language, "outsider", "1b-search")
 
     secrets = [case.reference, "Selamawit", "Haile", "555 123", "Arrives Tuesday"]
@@ -40,7 +41,7 @@ def test_outsider_cannot_reach_the_case_by_url(page, personas, partner, survivor
     for address in addresses:
         response = page.goto(address)
         assert response.status == 404, address
-        shown = page.content()
+        shown = page.content()  # the HTML, attributes too: more than expect() can see
         assert not [s for s in secrets if s in shown], address
     check_page(page, language, "outsider", "2-not-found", key=True)
 

@@ -2,9 +2,10 @@
 indicators and opens a case from the screening."""
 
 import pytest
+from playwright.sync_api import expect
 
 from pave.cases.models import Case
-from pave.journeys.tests.conftest import body_text, check_page, field, start, tr
+from pave.journeys.tests.conftest import check_page, field, start, tr
 from pave.screening.models import Screening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,14 +48,15 @@ def test_screening_officer_screens_a_detainee_and_opens_a_case(page, personas, l
     # Consent counts only when the officer says how it was obtained.
     page.get_by_role("button", name=tr(language, "Continue")).click()
     page.wait_for_load_state()
-    assert tr(language, "Say how consent was obtained.") in body_text(page)
+    expect(page.locator("main")).to_contain_text(tr(language, "Say how consent was obtained."))
     check_page(page, language, "screening", "3-consent-error")
     field(page, language, "How was consent obtained?").select_option("verbal")
     page.get_by_role("button", name=tr(language, "Continue")).click()
 
     # Step 2: the person (a detainee number and a name) and the indicators, by dimension.
     page.wait_for_load_state()
-    assert tr(language, "Step 2 of 2: the person and the questions.") in body_text(page)
+    step_two = tr(language, "Step 2 of 2: the person and the questions.")
+    expect(page.locator("main")).to_contain_text(step_two)
     field(page, language, "Detainee number").fill("RM-2026-114")
     field(page, language, "Given name").fill("Hiwot")
     field(page, language, "Sex").select_option("female")
@@ -67,7 +69,7 @@ def test_screening_officer_screens_a_detainee_and_opens_a_case(page, personas, l
 
     # The outcome, with its reasons; the case is opened from it.
     page.wait_for_load_state()
-    assert tr(language, "The screening was recorded.") in body_text(page)
+    expect(page.get_by_role("status")).to_contain_text(tr(language, "The screening was recorded."))
     screening = Screening.objects.get()
     assert screening.outcome == "trafficking" and screening.detainee_number == "RM-2026-114"
     outcome = page.locator("#outcome-heading + p.outcome").inner_text()
@@ -75,7 +77,7 @@ def test_screening_officer_screens_a_detainee_and_opens_a_case(page, personas, l
         assert "trafficking" in outcome and any("\u0600" <= c <= "\u06ff" for c in outcome)
     check_page(page, language, "screening", "5-outcome", key=True)
     open_case = page.locator("form[action$='/open-case/']")
-    assert field(open_case, language, "Given name").input_value() == "Hiwot"
+    expect(field(open_case, language, "Given name")).to_have_value("Hiwot")
     field(open_case, language, "Case type").select_option("victim_of_trafficking")
     open_case.get_by_role("button", name=tr(language, "Open a case")).click()
 
@@ -86,5 +88,5 @@ def test_screening_officer_screens_a_detainee_and_opens_a_case(page, personas, l
     assert case.person.given_name == "Hiwot"
     screening.refresh_from_db()
     assert screening.case == case
-    assert case.reference in body_text(page)
+    expect(page.locator("main")).to_contain_text(case.reference)
     check_page(page, language, "screening", "6-case", key=True)

@@ -3,11 +3,13 @@ opens the dashboard, the factsheet with its four charts, its Arabic PDF, the bud
 the indicator editor; every page passes axe-core and is kept as a screenshot."""
 
 import io
+import re
 import shutil
 import subprocess
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from pave.accounts.models import User
 from pave.assistance.catalogue import DEFAULT_CATALOGUE
@@ -97,12 +99,12 @@ def read_the_results(page, language: str, tmp_path) -> None:
     page.locator('.site-nav a[href="/reports/"]').click()
     page.wait_for_url("**/reports/")
     html = page.locator("html")
-    assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    expect(html).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
     row = page.locator('tr[data-indicator="migrants_assisted"]')
-    assert row.locator("td.value").inner_text() == "89"
-    assert row.locator("td.target").inner_text() == "150"
+    expect(row.locator("td.value")).to_have_text("89")
+    expect(row.locator("td.target")).to_have_text("150")
     if language == "ar":
-        assert "مهاجرون مستغَلّون" in row.locator("th").inner_text()
+        expect(row.locator("th")).to_contain_text("مهاجرون مستغَلّون")
     axe_check(page, f"dashboard-{language}")
     screenshot(page, f"dashboard-{language}")
 
@@ -110,11 +112,11 @@ def read_the_results(page, language: str, tmp_path) -> None:
     href = f"/reports/PAVE/factsheet/?lang={language}"
     page.locator(f'a[href="{href}"]').first.click()
     page.wait_for_load_state()
-    assert html.get_attribute("lang") == language
-    assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
-    assert page.locator("h1").inner_text() == TEXT[language]["title"]
-    body = page.locator("body").inner_text()
-    assert "89" in body and "150" in body
+    expect(html).to_have_attribute("lang", language)
+    expect(html).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
+    expect(page.locator("h1")).to_have_text(TEXT[language]["title"])
+    expect(page.locator("body")).to_contain_text("89")
+    expect(page.locator("body")).to_contain_text("150")
     check_charts(page, language)
     axe_check(page, f"factsheet-{language}")
     screenshot(page, f"factsheet-{language}")
@@ -128,13 +130,13 @@ def read_the_results(page, language: str, tmp_path) -> None:
     page.goto("/reports/PAVE/")
     page.locator('.page-actions a[href="/reports/PAVE/budget/"]').click()
     page.wait_for_url("**/reports/PAVE/budget/")
-    assert "56 %" in page.locator("#burn").inner_text()
+    expect(page.locator("#burn")).to_contain_text("56 %")
     axe_check(page, f"budget-{language}")
     screenshot(page, f"budget-{language}")
     page.goto("/reports/PAVE/")
     page.locator('a[href="/reports/PAVE/indicators/migrants_assisted/edit/"]').click()
     page.wait_for_url("**/indicators/migrants_assisted/edit/")
-    assert '"source": "services"' in page.locator("#id_definition").input_value()
+    expect(page.locator("#id_definition")).to_have_value(re.compile('"source": "services"'))
     axe_check(page, f"indicator-{language}")
     screenshot(page, f"indicator-{language}")
 
@@ -142,9 +144,10 @@ def read_the_results(page, language: str, tmp_path) -> None:
     page.goto("/reports/PAVE/")
     page.locator('.page-actions a[href="/reports/PAVE/logframe/"]').click()
     page.wait_for_url("**/reports/PAVE/logframe/")
-    assert page.locator("h2").first.is_visible() and page.locator("h4").count() >= 3
+    expect(page.locator("h2").first).to_be_visible()
+    assert page.locator("h4").count() >= 3
     row = page.locator('tr[data-indicator="migrants_assisted"]')
-    assert row.locator("td.value").inner_text() == "89"
+    expect(row.locator("td.value")).to_have_text("89")
     axe_check(page, f"logframe-{language}")
     screenshot(page, f"logframe-{language}")
 
@@ -153,17 +156,17 @@ def record_an_expenditure(page) -> None:
     """A wrong date is refused on its field with what was typed kept; then the burn rate
     moves with the expenditure."""
     page.goto("/reports/PAVE/budget/")
-    assert "56 %" in page.locator("#burn").inner_text()
+    expect(page.locator("#burn")).to_contain_text("56 %")
     page.locator("#id_expenditure-line").select_option(label="2 Direct assistance to migrants")
     page.locator("#id_expenditure-amount").fill("170000")
     page.locator("#id_expenditure-spent_on").fill("2016-01-01")
     page.locator("#expenditure-form button[type=submit]").click()
     page.wait_for_load_state()
-    assert "within the project's period" in page.locator("#expenditure-form").inner_text()
-    assert page.locator("#id_expenditure-amount").input_value() == "170000"
+    expect(page.locator("#expenditure-form")).to_contain_text("within the project's period")
+    expect(page.locator("#id_expenditure-amount")).to_have_value("170000")
     axe_check(page, "budget-error-en")
     page.locator("#id_expenditure-spent_on").fill("2014-12-01")
     page.locator("#expenditure-form button[type=submit]").click()
     page.wait_for_url("**/reports/PAVE/budget/")
-    assert "66 %" in page.locator("#burn").inner_text()
+    expect(page.locator("#burn")).to_contain_text("66 %")
     screenshot(page, "budget-expenditure-en")

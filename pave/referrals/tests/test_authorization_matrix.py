@@ -15,11 +15,10 @@ import pytest
 from django.utils import timezone
 
 from pave.accounts.roles import Role
-from pave.accounts.services import token_create
 from pave.notifications.models import Notification
 from pave.referrals import services
 from pave.referrals.tests.conftest import record_consent, send, service_ids
-from pave.testing import make_case
+from pave.testing import bearer, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -85,10 +84,6 @@ def unrelated(role: str) -> dict[str, Any]:
         "complete": 404,
         "revoke": 404,
     }
-
-
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
 
 
 class World:

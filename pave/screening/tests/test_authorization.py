@@ -13,7 +13,6 @@ import pytest
 from django.utils import timezone
 
 from pave.accounts.roles import Role
-from pave.accounts.services import token_create
 from pave.screening.models import Screening
 from pave.screening.tests.test_services import (
     TRAFFICKING_ANSWERS,
@@ -21,6 +20,7 @@ from pave.screening.tests.test_services import (
     make_visit,
     submit,
 )
+from pave.testing import bearer, make_user
 
 # role -> (sees it in lists: True / False / None = list refused with 403,
 #          GET detail, POST a new screening, POST open-case, visit list, visit detail)
@@ -41,10 +41,6 @@ def other_organisation(role):
     """Outsiders never see the screening or the visit; they may still screen for their own."""
     in_list, _, create, _, visits, _ = OWN_ORGANISATION[role]
     return (None if in_list is None else False, 404, create, 404, visits, 404)
-
-
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
 
 
 def new_screening_body():
@@ -175,8 +171,6 @@ def test_officer_of_a_government_unit_never_sees_the_ngos_screenings(
 def test_another_screening_officer_of_the_same_organisation_gets_404(
     client, personas, the_screening
 ):
-    from pave.testing import make_user
-
     colleague = make_user("rana", personas.ngo, Role.SCREENING_OFFICER)
     url = f"/api/v1/screening/screenings/{the_screening.pk}"
     assert client.get(url, **bearer(colleague)).status_code == 404

@@ -25,7 +25,7 @@ from pave.screening.engine import (
     load_instruments,
 )
 from pave.screening.models import Screening
-from pave.screening.tests.test_api import Api
+from pave.screening.tests.test_api import SCREENING_API
 from pave.screening.tests.test_services import (
     ICLS_V2,
     TRAFFICKING_ANSWERS,
@@ -33,6 +33,7 @@ from pave.screening.tests.test_services import (
     submit,
 )
 from pave.screening.tests.test_views import parse, step_one
+from pave.testing import Api
 
 REGISTRY = load_instruments()
 SHIPPED = list(REGISTRY)
@@ -463,7 +464,7 @@ def test_the_outcome_filter_is_in_the_active_language(officer):
 
 @pytest.fixture
 def api(client, personas):
-    return Api(client, personas.dina)
+    return Api(client, personas.dina, base=SCREENING_API)
 
 
 def indicator_labels(body, code):
@@ -495,7 +496,7 @@ def test_the_instruments_endpoint_in_french(api):
 
 def test_the_instruments_endpoint_follows_the_request_language(api):
     adult = REGISTRY.get(ADULT)
-    headers = api._headers()
+    headers = api.headers
     body = api.client.get(
         "/api/v1/screening/instruments", {"code": ADULT}, HTTP_ACCEPT_LANGUAGE="ar", **headers
     ).json()
@@ -516,7 +517,7 @@ def test_the_assess_endpoint_is_english_unless_lang_is_given(api):
     request = {"instrument": ADULT, "answers": TRAFFICKING_ANSWERS}
     english = api.post("/assess", request).json()
     assert english == assess_batch(REGISTRY, request)
-    headers = api._headers()
+    headers = api.headers
     with_header = api.client.post(
         "/api/v1/screening/assess",
         request,

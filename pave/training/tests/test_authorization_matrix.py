@@ -16,7 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pave.accounts.roles import Role
-from pave.accounts.services import token_create
+from pave.testing import bearer
 from pave.training import services
 from pave.training.models import Certificate, Participant
 from pave.training.roles import TRAINING_MANAGERS
@@ -42,10 +42,6 @@ def expected(role: str, *, own: bool) -> dict[str, Any]:
         "aggregates": 200 if (manages or donor) else 403,
         "counts_the_event": (manages or donor) and own,
     }
-
-
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
 
 
 class World:
