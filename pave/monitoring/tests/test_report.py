@@ -203,7 +203,7 @@ REPORT_REQUESTS = {
     "/reports/PAVE/logframe/": 21,
     "/reports/PAVE/budget/": 11,
     "/reports/PAVE/indicators/migrants_assisted/records/": 13 + audit_locks(1),  # audited
-    "/api/v1/reports/assistance-in-numbers?project=PAVE": 17,
+    "/api/v1/reports/assistance-in-numbers?project=PAVE": 21 + audit_locks(1),  # audited export
     "/api/v1/reports/assistance-in-numbers/migrants_assisted/records?project=PAVE": (
         12 + audit_locks(1)  # audited
     ),
