@@ -478,11 +478,11 @@ def duck_queries(project: Any) -> dict[str, str]:
         else:
             counter = "COUNT(*)"
         body = f"FROM {source['tables']} WHERE {' AND '.join(where)}"
-        queries[indicator.code] = f"SELECT {counter} {body}"  # noqa: S608
+        queries[indicator.code] = f"SELECT {counter} {body}"
         for name in definition.disaggregations:
             expression = _dimension(source, period, name)
             queries[f"{indicator.code}:{name}"] = (
-                f"SELECT {expression} AS category, {counter} {body} GROUP BY ALL"  # noqa: S608
+                f"SELECT {expression} AS category, {counter} {body} GROUP BY ALL"
             )
     return queries
 

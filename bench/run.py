@@ -291,7 +291,7 @@ def query_strings(organisation_id: int, count: int) -> dict[str, list[str]]:
 
     from pave.cases.models import Person
 
-    rng = random.Random(20140630)  # noqa: S311 - a reproducible sample, not a secret
+    rng = random.Random(20140630)
     persons = Person.objects.filter(organisation_id=organisation_id)
     bounds = persons.aggregate(low=Min("pk"), high=Max("pk"))
     ids = rng.sample(

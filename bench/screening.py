@@ -70,7 +70,7 @@ def interview(rng: random.Random, codes: list[str]) -> dict[str, bool | None]:
 
 def workload(registry: Any, count: int) -> list[tuple[Any, dict[str, bool | None]]]:
     """`count` (instrument, answers) pairs, cycling over the shipped instruments."""
-    rng = random.Random(SEED)  # noqa: S311 - reproducible data, not a secret
+    rng = random.Random(SEED)
     instruments = list(registry)
     pairs = []
     for n in range(count):

@@ -12,8 +12,8 @@ import tempfile
 # unless the caller names one. Set before the production settings derive their paths from it.
 os.environ.setdefault("PAVE_DATA_DIR", tempfile.mkdtemp(prefix="pave-test-"))
 
-from config.settings import *  # noqa: E402, F403
-from config.settings import DATA_DIR, PASSWORD_HASHERS, SECRET_KEY, STATIC_ROOT, STORAGES  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import DATA_DIR, PASSWORD_HASHERS, SECRET_KEY, STATIC_ROOT, STORAGES
 
 # No key file is generated for tests: a key for this process only.
 SECRET_KEY = SECRET_KEY or secrets.token_urlsafe(50)

@@ -102,7 +102,7 @@ class Keyring:
             return aead.decrypt(raw[:12], raw[12:], context.encode()).decode("utf-8")
         except KeyError as exc:
             raise DecryptionError(f"no configured key with id {exc.args[0]!r}") from exc
-        except Exception as exc:  # noqa: BLE001 - any failure is the same failure to the caller
+        except Exception as exc:
             raise DecryptionError("stored value cannot be decrypted") from exc
 
     @staticmethod

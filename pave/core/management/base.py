@@ -15,7 +15,7 @@ def cli_actor() -> str:
     """Who runs an administrative command: recorded as 'cli:<os user>' in the audit log."""
     try:
         return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         return "cli"
 
 

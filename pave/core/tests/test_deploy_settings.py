@@ -17,7 +17,7 @@ def run_check(tmp_path, **env):
         and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update({"PAVE_DATA_DIR": str(tmp_path), **env})
-    return subprocess.run(  # noqa: S603 - our own interpreter and module
+    return subprocess.run(
         [sys.executable, "-m", "pave", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=environment,

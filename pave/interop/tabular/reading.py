@@ -93,7 +93,7 @@ def read_xlsx(content: bytes, *, max_rows: int = MAX_ROWS) -> Table:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same problem
+    except Exception as exc:
         raise ReadError("not_xlsx") from exc
     try:
         sheet = workbook.worksheets[0]

@@ -59,7 +59,7 @@ def check_charts(page, language: str) -> None:
     for chart in charts:
         assert chart["direction"] == ("rtl" if rtl else "ltr")
         for item in chart["texts"]:  # nothing spills out of the chart
-            assert -1 <= item["left"] and item["right"] <= CHART_WIDTH + 1, (chart["name"], item)
+            assert item["left"] >= -1 and item["right"] <= CHART_WIDTH + 1, (chart["name"], item)
     progress, sex_age, trend, _by_country = charts
     # Labels start at the reading side: the first label touches the right edge in Arabic.
     first = progress["texts"][0]
