@@ -1,23 +1,20 @@
-"""Pseudonymous references for persons (LB-2014-000123)."""
+"""Pseudonymous references for persons (LB-2014-000123).
+
+Numbers come from a counter per country and year (`pave.core.counters`): on PostgreSQL a
+sequence, so creating a case never waits for another one to commit; a case whose creation
+rolls back leaves a gap in the numbering, which is harmless (references are identifiers, not
+counts). Counting people is done by the reports, never by reading reference numbers.
+"""
 
 from __future__ import annotations
 
-from django.db.models import F
-
-from pave.core.models import Counter
+from pave.core.counters import counter_next_values
 
 
 def next_references(*, country: str, year: int, count: int) -> list[str]:
-    """A block of the next pseudonymous references for a country and year (LB-2014-000123).
-
-    Call inside a transaction: the UPDATE locks the counter row until commit, so concurrent
-    callers (several app servers) get disjoint blocks.
-    """
-    name = f"person:{country}:{year}"
-    Counter.objects.get_or_create(name=name)
-    Counter.objects.filter(name=name).update(value=F("value") + count)
-    last = Counter.objects.get(name=name).value
-    return [f"{country}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+    """A block of the next pseudonymous references for a country and year."""
+    values = counter_next_values(f"person:{country}:{year}", count)
+    return [f"{country}-{year}-{n:06d}" for n in values]
 
 
 def next_reference(*, country: str, year: int) -> str:
