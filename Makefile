@@ -20,6 +20,10 @@ run: install
 	$(PAVE) collectstatic --noinput -v0
 	$(PAVE) demo load --if-empty >/dev/null
 	@$(PAVE) demo logins
+	@# The background worker (e-mail, reminders, periodic work) runs beside the web server
+	@# and stops with it.
+	@$(PAVE) worker -v0 --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PAVE) serve
 
 test: install

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "pave.core",
     "pave.privacy",
     "pave.interop",
@@ -194,6 +196,11 @@ PAVE_SUPPRESSION_THRESHOLD = env_int("PAVE_SUPPRESSION_THRESHOLD", 5)
 PAVE_INSTRUMENTS_DIR = env_str("PAVE_INSTRUMENTS_DIR")
 # A referral not answered within this many days after it was sent is flagged overdue.
 PAVE_REFERRAL_RESPONSE_DAYS = env_int("PAVE_REFERRAL_RESPONSE_DAYS", 5)
+
+# Background work: Django's tasks framework with its ORM-backed queue, in the same database as
+# everything else (no broker to run). `pave worker` runs the tasks and schedules the periodic
+# ones (see docs/architecture.md, "Background work").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # E-mail: through the SMTP server PAVE_EMAIL_HOST when set, else printed on the console
 # (laptop installs, the demo). PAVE_EMAIL_BACKEND overrides either (a Django backend path).

@@ -30,3 +30,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # New passwords still get Argon2; test fixtures may store cheap MD5 hashes for speed.
 PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run at once, in the test's thread, when they are enqueued (after the commit, as in
+# production); tests of the queue itself use the database backend and `pave worker --batch`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

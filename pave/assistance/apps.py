@@ -9,3 +9,5 @@ class AssistanceConfig(AppConfig):
     # through pave.core.extensions and never imports assistance.
     timeline_source = "pave.assistance.selectors.assistance_timeline"
     timeline_fields = "pave.assistance.selectors.TIMELINE_FIELDS"
+    # `pave worker` reminds case workers of follow-up visits (idempotent: once per visit).
+    periodic_tasks = {"pave.assistance.tasks.follow_up_reminders": 6 * 3600}

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     name = "pave.core"
     label = "core"
     verbose_name = "PAVE core"
+    periodic_tasks = {"pave.core.tasks.task_results_prune": 24 * 3600}
 
     def ready(self) -> None:
         # Checks other apps contribute (their AppConfig's `system_checks`), registered here so

@@ -80,7 +80,7 @@ def audit_record(
         event = AuditEvent(
             seq=seq,
             at=timezone.now(),
-            actor=real_actor,
+            actor_id=getattr(real_actor, "pk", None),
             actor_label=getattr(actor, "username", None) or str(actor or "system"),
             organisation_id=getattr(actor, "organisation_id", None),
             action=action,

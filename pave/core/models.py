@@ -59,3 +59,16 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic task is next due. Workers claim a due run with one conditional UPDATE,
+    so however many workers run, each period's task is enqueued once."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    every_seconds = models.PositiveIntegerField()
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} every {self.every_seconds}s, next {self.next_run_at:%Y-%m-%d %H:%M}"

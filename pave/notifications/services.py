@@ -4,40 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from pave.accounts.models import User
 from pave.core.audit import audit_record
 from pave.notifications.models import Notification, NotificationKind
 from pave.notifications.selectors import notification_get_for_user, unread_for_user
-
-
-def absolute_link(path: str) -> str:
-    """The link an e-mail carries: on PAVE_BASE_URL when it is set, else the path alone."""
-    path = path or "/"
-    return f"{settings.PAVE_BASE_URL}{path}" if settings.PAVE_BASE_URL else path
-
-
-def _send_email(notification_ids: list[int]) -> None:
-    """One message per recipient (addresses are never disclosed to one another)."""
-    rows = Notification.objects.filter(pk__in=notification_ids).select_related("user")
-    for row in rows:
-        language = row.user.preferred_language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            subject = _("[PAVE] %(kind)s") % {"kind": row.get_kind_display()}
-            body = "\n\n".join(
-                [
-                    row.message,
-                    _("Log in to PAVE to see it: %(url)s") % {"url": absolute_link(row.url)},
-                    _("This message holds no personal data on purpose; PAVE shows the rest."),
-                ]
-            )
-        send_mail(subject, body, None, [row.user.email], fail_silently=False)
+from pave.notifications.tasks import notification_emails
 
 
 def notify(
@@ -72,7 +47,8 @@ def notify(
         created.append(row)
     emailed = [row.pk for row in created if row.user.email]
     if emailed:
-        transaction.on_commit(lambda: _send_email(emailed), robust=True)
+        # After the commit: never an e-mail about a write that did not happen.
+        transaction.on_commit(lambda: notification_emails.enqueue(emailed), robust=True)
     return created
 
 
