@@ -14,7 +14,7 @@ import pytest
 from pave.accounts.roles import Role
 from pave.assistance import services
 from pave.assistance.models import ServiceType
-from pave.testing import Api, make_case
+from pave.testing import Api, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +189,6 @@ def test_screening_officer_reads_the_assistance_of_a_case_she_opened_but_records
 
 
 def test_unassigned_case_worker_of_the_same_organisation_gets_404(client, personas, the_case):
-    from pave.testing import make_user
-
     case, _records = the_case
     colleague = make_user("selam", personas.ngo, Role.CASE_WORKER)
     assert Api(client, colleague).get(f"/assistance/cases/{case.pk}/plans").status_code == 404

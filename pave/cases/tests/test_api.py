@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from pave.accounts.models import User
 from pave.accounts.services import token_create, token_revoke
 from pave.cases.models import Case, Person
 from pave.core.models import AuditEvent
@@ -56,8 +57,6 @@ def test_search_finds_case_by_name_variants_identity_phone_and_reference(amal_ap
 
 
 def amal_api_user(api):
-    from pave.accounts.models import User
-
     return User.objects.get(username="amal")
 
 

@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 
 from pave.accounts.roles import Role
@@ -484,14 +486,10 @@ def test_layout_has_skip_link_current_page_and_logout_form(client, personas):
 
 
 def test_stylesheet_is_served(client):
-    from django.templatetags.static import static
-
     assert client.get(static("pave/pave.css")).status_code == 200
 
 
 def test_server_error_page_renders_without_a_request():
-    from django.template.loader import render_to_string
-
     html = render_to_string("500.html")
     assert "Something went wrong" in html and 'dir="ltr"' in html
 

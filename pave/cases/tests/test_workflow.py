@@ -15,6 +15,7 @@ from pave.cases.tests.workflow_helpers import drive_to
 from pave.core import codelists
 from pave.core.models import AuditEvent
 from pave.core.toolkit import ConflictError
+from pave.notifications.models import Notification
 from pave.testing import Api, make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -206,8 +207,6 @@ def test_case_worker_cannot_close_directly(personas):
 
 
 def test_closure_request_notifies_the_organisations_case_managers(personas):
-    from pave.notifications.models import Notification
-
     colleague = make_user("hana", personas.ngo, Role.CASE_MANAGER)
     outsider_manager = personas.other_by_role[Role.CASE_MANAGER]
     case = case_at(personas, workflow.FOLLOW_UP)

@@ -24,6 +24,7 @@ from pave.assistance.models import (
     FollowUpVisit,
     ReintegrationAssessment,
     ServiceDelivery,
+    ServiceType,
 )
 from pave.cases.models import Case, CaseTransition, Person, PersonNameToken
 from pave.cases.rules import age_on, derive_is_minor
@@ -378,8 +379,6 @@ def test_directory_lists_each_partner_in_lebanon_and_iom_in_every_country_of_ori
 
 
 def legal_aid_pk():
-    from pave.assistance.models import ServiceType
-
     return ServiceType.objects.get(code="legal-aid").pk
 
 

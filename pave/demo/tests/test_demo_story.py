@@ -15,7 +15,12 @@ from pave.demo.story import RETURNED_STAGES, STAGE_PATHS, CaseFacts, Story
 
 AS_OF = DEMO_AS_OF
 START = PROJECT_START
-MINOR_FACTS = dict(sex="female", minor=True, citizenship="ET", case_type="victim_of_trafficking")
+MINOR_FACTS = {
+    "sex": "female",
+    "minor": True,
+    "citizenship": "ET",
+    "case_type": "victim_of_trafficking",
+}
 
 
 def random_facts(count: int, seed: int = 3) -> list[CaseFacts]:

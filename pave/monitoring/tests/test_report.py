@@ -7,6 +7,9 @@ import pytest
 from django.test import override_settings
 
 from pave.accounts.models import User
+from pave.assistance.models import ServiceDelivery, ServiceType
+from pave.cases.models import Case
+from pave.demo.generate import demo_generate
 from pave.monitoring.compute import Period, compute
 from pave.monitoring.definitions import validate
 from pave.monitoring.models import Project
@@ -114,10 +117,6 @@ def test_drill_down_lists_exactly_the_people_counted(demo):
 
 
 def _add_services(project: Project, extra_cases: int) -> None:
-    from pave.assistance.models import ServiceDelivery, ServiceType
-    from pave.cases.models import Case
-    from pave.demo.generate import demo_generate
-
     demo_generate(persons=extra_cases, seed=7)
     service_type = ServiceType.objects.order_by("pk").first()
     new = Case.objects.filter(organisation=project.organisation).order_by("-pk")[:extra_cases]

@@ -13,13 +13,14 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone, translation
 
-from pave.accounts.models import User
+from pave.accounts.models import Organisation, User
 from pave.assistance.models import FollowUpVisit
 from pave.cases.models import Case
 from pave.core.codelists import CaseStage
 from pave.core.models import AuditEvent
 from pave.monitoring.models import BudgetLine, Expenditure, Indicator, ManualValue
 from pave.monitoring.selectors import dashboard_summary, report_build
+from pave.monitoring.services import budget_line_create, project_create
 from pave.referrals.models import Referral, ReferralStatus
 
 EDIT = "/reports/PAVE/indicators/migrants_assisted/edit/"
@@ -488,9 +489,6 @@ def test_a_bad_expenditure_shows_the_error_on_its_field_and_keeps_the_input(
 
 
 def test_another_projects_budget_line_is_not_a_choice(client, demo):
-    from pave.accounts.models import Organisation
-    from pave.monitoring.services import budget_line_create, project_create
-
     other = project_create(
         actor="test",
         organisation=Organisation.objects.get(code="BMS"),

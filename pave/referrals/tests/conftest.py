@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from pave.accounts.roles import Role
+from pave.assistance.catalogue import DEFAULT_CATALOGUE
 from pave.assistance.models import ServiceType
 from pave.referrals import services
 from pave.referrals.models import Consent, Referral
@@ -48,7 +49,6 @@ def the_case(personas):
 def ensure_catalogue() -> None:
     """The catalogue is loaded by a migration; a transactional test may run after another
     one flushed the tables, so put it back."""
-    from pave.assistance.catalogue import DEFAULT_CATALOGUE
 
     for order, (code, family, name) in enumerate(DEFAULT_CATALOGUE):
         ServiceType.objects.get_or_create(

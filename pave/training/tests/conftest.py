@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 
 from pave.accounts.roles import Role
 from pave.training import importers, services
@@ -52,8 +53,6 @@ def sheet_csv(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS, *
 
 
 def sheet_xlsx(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(headers))
