@@ -136,6 +136,13 @@ class Api:
         )
 
 
+def search(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """re.search for what the test knows is there: fails the test, naming the pattern, if not."""
+    found = re.search(pattern, text, flags)
+    assert found is not None, f"not found: {pattern!r}"
+    return found
+
+
 def run_pave(*argv: str, stdin: str = "") -> tuple[int, str, str]:
     """Run `pave ARGV...` in-process against the test database; return (exit code, out, err).
 

@@ -80,7 +80,9 @@ def audit_record(
         event = AuditEvent(
             seq=seq,
             at=timezone.now(),
-            actor=real_actor,
+            # The FK is to AUTH_USER_MODEL (django-stubs: User); core names it AbstractBaseUser
+            # so as not to import accounts.
+            actor=real_actor,  # type: ignore[misc]
             actor_label=getattr(actor, "username", None) or str(actor or "system"),
             organisation_id=getattr(actor, "organisation_id", None),
             action=action,

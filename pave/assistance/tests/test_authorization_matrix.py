@@ -8,6 +8,8 @@ policy shows up here first.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 R = Role
 _codes = itertools.count(1)
 
-KINDS = {
+KINDS: dict[str, Callable[[], dict[str, Any]]] = {
     "services": lambda: {
         "service_type": ServiceType.objects.get(code="medical").pk,
         "delivered_on": "2014-03-01",

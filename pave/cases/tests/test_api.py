@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 import pytest
 
@@ -8,7 +9,7 @@ from pave.cases.models import Case, Person
 from pave.core.models import AuditEvent
 from pave.testing import Api, audit_locks, make_case, person_data
 
-NEW_CASE = {
+NEW_CASE: dict[str, Any] = {
     "person": {
         "given_name": "Aïcha",
         "family_name": "عبد الله",

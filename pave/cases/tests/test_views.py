@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from pave.cases import services
 from pave.cases.forms import case_initial
 from pave.cases.models import Case, CaseNote, Person
 from pave.core.models import AuditEvent
-from pave.testing import PASSWORD, audit_locks, make_case, person_data
+from pave.testing import PASSWORD, audit_locks, make_case, person_data, search
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +245,7 @@ def test_list_pages_through_results(client, personas):
     second = client.get(LIST, {"sex": "female", "page": "2"}).content.decode()
 
     assert "51 cases" in first and 'rel="next"' in first and 'rel="prev"' not in first
-    assert "sex=female" in re.search(r'href="([^"]*)" rel="next"', first).group(1)
+    assert "sex=female" in search(r'href="([^"]*)" rel="next"', first).group(1)
     assert 'rel="prev"' in second and 'rel="next"' not in second
     assert second.count('<th scope="row">') == 1
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pave.accounts.roles import Role
-from pave.assistance.models import FollowUpVisit
+from pave.assistance.models import FollowUpVisit, VisitOutcome
 from pave.assistance.services import follow_up_reminders_send
 from pave.core.models import AuditEvent
 from pave.notifications.models import Notification
@@ -195,7 +195,7 @@ def test_notification_list_queries_do_not_grow(client, personas, django_assert_n
 def _visit(case, due_on, done_on=None):
     values = {"case": case, "due_on": due_on, "done_on": done_on}
     if done_on:
-        values["outcome"] = next(iter(FollowUpVisit._meta.get_field("outcome").choices))[0]
+        values["outcome"] = VisitOutcome.values[0]
     return FollowUpVisit.objects.create(**values)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from pave.accounts.models import User
 from pave.accounts.roles import Role
 from pave.assistance.catalogue import DEFAULT_CATALOGUE
 from pave.assistance.models import ServiceType
@@ -27,7 +28,7 @@ class Partner:
         self.fatima = make_user("fatima", self.org, Role.PARTNER_FOCAL_POINT)
         self.fatima.email = "fatima@arc.example"
         self.fatima.save()
-        self.by_role = {Role.PARTNER_FOCAL_POINT: self.fatima}
+        self.by_role: dict[str, User] = {Role.PARTNER_FOCAL_POINT: self.fatima}
         for role in Role.values:
             if role not in self.by_role:
                 self.by_role[role] = make_user(f"arc_{role}", self.org, role)

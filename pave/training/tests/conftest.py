@@ -83,7 +83,7 @@ def run_import(
     )
 
 
-OFFICERS = [
+OFFICERS: list[list[Any]] = [
     ["Nour Haddad", "F", "General Security", "government_officer", "LB", "+961 3 123 456", 8, 15],
     ["Karim Saad", "M", "General Security", "government_officer", "LB", "", 10, 17],
     ["علي حسن", "ذكر", "الأمن العام", "government_officer", "LB", "", "", ""],
