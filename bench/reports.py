@@ -24,17 +24,21 @@ Needs duckdb (a bench extra, not a runtime dependency): pip install -e ".[bench]
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
 import json
 import os
 import re
 import shlex
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import django
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS-reports.md"
@@ -206,8 +210,6 @@ def log(message: str) -> None:
 
 
 def child(args: argparse.Namespace) -> None:
-    import django
-
     django.setup()
     import generate
     from django.core.management import call_command
@@ -253,7 +255,6 @@ def database_version(connection: Any) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-    import sqlite3
 
     return f"SQLite {sqlite3.sqlite_version}"
 
@@ -361,7 +362,6 @@ EXPORT = {  # booleans as 1/0 (SQLite's and PostgreSQL's CSV agree)
 
 def export(directory: Path) -> dict[str, Path]:
     """The columns the factsheet reads, table by table, as CSV (NULL written as \\N)."""
-    import csv
 
     from django.db import connection
 
@@ -371,10 +371,13 @@ def export(directory: Path) -> dict[str, Path]:
         path = directory / f"{name}.csv"
         if connection.vendor == "postgresql":
             copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER, NULL '\\N')"
-            with connection.connection.cursor() as cursor, path.open("wb") as handle:
-                with cursor.copy(copy_sql) as copy:
-                    for block in copy:
-                        handle.write(block)
+            with (
+                connection.connection.cursor() as cursor,
+                path.open("wb") as handle,
+                cursor.copy(copy_sql) as copy,
+            ):
+                for block in copy:
+                    handle.write(block)
         else:
             cursor = connection.connection.cursor()
             cursor.execute(sql)

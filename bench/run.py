@@ -29,10 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import common  # bench/common.py: this folder is on the path when a script runs
+import django
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -236,10 +239,6 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(*, requests: int, warmup: int, explain: bool, max_seconds: float) -> dict[str, Any]:
-    import warnings
-
-    import django
-
     # WhiteNoise warns that collectstatic never ran in this data directory: irrelevant here.
     warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
@@ -309,8 +308,6 @@ def query_strings(organisation_id: int, count: int) -> dict[str, list[str]]:
 
 
 def request_path(kind: str, text: str | None) -> str:
-    from urllib.parse import urlencode
-
     if kind == "me":
         return "/api/v1/me"
     if kind == "list":
@@ -396,8 +393,6 @@ def explain(connection: Any, sql: str) -> dict[str, Any]:
 
 
 def machine() -> str:
-    import django
-
     return f"{common.machine()}; Python {platform.python_version()}; Django {django.get_version()}"
 
 

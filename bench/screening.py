@@ -17,15 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import random
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import django
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_PER_SECOND = 50_000
@@ -141,8 +145,6 @@ def bench_engine(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def setup_django(data_dir: str) -> None:
-    import warnings
-
     for name in list(os.environ):
         if name.startswith("PAVE_"):
             del os.environ[name]
@@ -152,7 +154,6 @@ def setup_django(data_dir: str) -> None:
     # WhiteNoise warns that collectstatic never ran in this data directory: irrelevant here.
     warnings.filterwarnings("ignore", message="No directory at")
     sys.path.insert(0, str(ROOT))
-    import django
 
     django.setup()
     from django.core.management import call_command
@@ -251,8 +252,6 @@ def bench_api(args: argparse.Namespace) -> list[dict[str, Any]]:
 def report(
     engine: list[dict[str, Any]], api: list[dict[str, Any]], *, pinned: str, command: str
 ) -> str:
-    import platform
-
     lines = [
         "## Screening",
         "",

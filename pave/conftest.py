@@ -1,11 +1,18 @@
+import os
+import shutil
+
 import pytest
+from django.conf import settings
+from django.utils import translation
+from playwright.sync_api import sync_playwright
+
+from pave.core import crypto
+from pave.testing import Personas
 
 
 @pytest.fixture(autouse=True)
 def _fresh_keyring():
     """Tests that change PAVE_DATA_KEYS must not leak a cached keyring into the next test."""
-    from pave.core import crypto
-
     crypto.reset_keyring()
     yield
     crypto.reset_keyring()
@@ -16,9 +23,6 @@ def _default_language():
     """Each test starts in the default language. A request in Arabic leaves Arabic active in
     the thread (LocaleMiddleware activates, nothing deactivates), which would otherwise leak
     into whichever test the same worker runs next."""
-    from django.conf import settings
-    from django.utils import translation
-
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
@@ -26,8 +30,6 @@ def _default_language():
 
 @pytest.fixture
 def personas(db):
-    from pave.testing import Personas
-
     return Personas()
 
 
@@ -37,9 +39,6 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium driven by Playwright; skipped, with the reason, where there is none."""
-    import os
-    import shutil
-
     executable = os.environ.get("PAVE_CHROMIUM", CHROMIUM)
     if not (os.path.exists(executable) or shutil.which(executable)):
         pytest.skip(
@@ -48,8 +47,6 @@ def chromium():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # between page actions are still synchronous and safe.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import ManagementUtility
 from django.db import connection
+from playwright.sync_api import expect
 
 from pave.accounts.models import Organisation, User
 from pave.accounts.roles import Role
@@ -134,6 +136,13 @@ class Api:
         )
 
 
+def search(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """re.search for what the test knows is there: fails the test, naming the pattern, if not."""
+    found = re.search(pattern, text, flags)
+    assert found is not None, f"not found: {pattern!r}"
+    return found
+
+
 def run_pave(*argv: str, stdin: str = "") -> tuple[int, str, str]:
     """Run `pave ARGV...` in-process against the test database; return (exit code, out, err).
 
@@ -184,9 +193,6 @@ def use_language(page: Any, language: str) -> None:
 def log_in(page: Any, username: str, *, password: str = PASSWORD) -> None:
     """Log in through the login form, whatever the interface language (fields by id), and
     wait until the browser has left the login page (fails there if the login was refused)."""
-    # Lazily: Playwright (and its event-loop machinery) is needed by browser tests only.
-    from playwright.sync_api import expect
-
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
@@ -206,8 +212,6 @@ AXE_IMPACTS_FAILING = ("serious", "critical")
 def axe_check(page: Any, name: str = "") -> list[dict]:
     """Run axe-core (bundled by axe-playwright-python) on the page as it is now and fail on
     any serious or critical violation; minor and moderate ones are returned for the caller."""
-    from axe_playwright_python.sync_playwright import Axe  # browser tests only, as above
-
     results = Axe().run(page)
     violations = results.response["violations"]
     failing = [v for v in violations if v.get("impact") in AXE_IMPACTS_FAILING]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -42,11 +44,10 @@ def language_view(request: HttpRequest) -> HttpResponse:
     saved to their account."""
     response = set_language(request)
     if request.user.is_authenticated:
-        try:
+        # An unknown language: set_language ignored it too, nothing to remember.
+        with contextlib.suppress(ValidationError):
             services.user_language_set(
                 actor=request.user,  # type: ignore[arg-type]
                 language=request.POST.get("language", ""),
             )
-        except ValidationError:
-            pass  # set_language ignored it too: nothing to remember
     return response

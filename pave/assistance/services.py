@@ -75,12 +75,18 @@ def _not_future(errors: Errors, name: str, value: datetime.date | None) -> None:
 def _check_service(actor: User, record: Any, changed: set[str]) -> Errors:
     errors: Errors = {}
     delivery: ServiceDelivery = record
-    if "service_type" in changed and delivery.service_type_id is not None:
-        if not ServiceType.objects.filter(pk=delivery.service_type_id, active=True).exists():
-            _add(errors, "service_type", _("Choose a service the catalogue offers."))
-    if delivery.provider_id is not None and "provider" in changed:
-        if not Organisation.objects.filter(pk=delivery.provider_id).exists():
-            _add(errors, "provider", _("Choose an organisation known to PAVE."))
+    if (
+        "service_type" in changed
+        and delivery.service_type_id is not None
+        and not ServiceType.objects.filter(pk=delivery.service_type_id, active=True).exists()
+    ):
+        _add(errors, "service_type", _("Choose a service the catalogue offers."))
+    if (
+        delivery.provider_id is not None
+        and "provider" in changed
+        and not Organisation.objects.filter(pk=delivery.provider_id).exists()
+    ):
+        _add(errors, "provider", _("Choose an organisation known to PAVE."))
     if delivery.status == DeliveryStatus.DELIVERED:
         _not_future(errors, "delivered_on", delivery.delivered_on)
     cost: Any = delivery.cost

@@ -89,9 +89,12 @@ def story_for(rng: random.Random, facts: CaseFacts, as_of: datetime.date = DEMO_
         plan_return(rng, story)
         plan_reintegration(rng, story)
         plan_follow_up(rng, story)
-    elif facts.stage == "assistance" and (as_of - facts.identified).days > 50:
-        if rng.random() < 0.45:  # some are still waiting to go home, papers ready
-            plan_return_prepared(rng, story, as_of)
+    elif (
+        facts.stage == "assistance"
+        and (as_of - facts.identified).days > 50
+        and rng.random() < 0.45  # some are still waiting to go home, papers ready
+    ):
+        plan_return_prepared(rng, story, as_of)
     plan_at_least_one_service(rng, story)
     plan_case_plans(rng, story)
     plan_consents(rng, story)

@@ -204,7 +204,7 @@ def as_html(report: Report, *, language: str = "en", web: bool = False) -> str:
 
 
 def as_pdf(report: Report, *, language: str = "en") -> bytes:
-    from weasyprint import HTML  # imported here: heavy, and only PDFs need it
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango); only PDFs need it
 
     return HTML(string=as_html(report, language=language)).write_pdf()
 

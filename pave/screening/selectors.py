@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -128,7 +129,20 @@ def visit_queryset_for_user(*, user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(organisation_id=user.organisation_id).select_related("place")
 
 
-def visit_list(*, user: User) -> QuerySet[Visit]:
+class VisitCounts(TypedDict):
+    screened: int
+    flagged: int
+    refused: int
+    cases_opened: int
+
+
+if TYPE_CHECKING:  # django-stubs' annotated-model type; the package is for type checks only
+    from django_stubs_ext import WithAnnotations
+
+    CountedVisit = WithAnnotations[Visit, VisitCounts]
+
+
+def visit_list(*, user: User) -> QuerySet[CountedVisit]:
     """The organisation's visits with how many people were screened and flagged at each
     (counts over every screening of the visit; they name no one)."""
     return (
@@ -143,7 +157,7 @@ def visit_list(*, user: User) -> QuerySet[Visit]:
     )
 
 
-def visit_get_for_user(*, user: User, visit_id: int) -> Visit:
+def visit_get_for_user(*, user: User, visit_id: int) -> CountedVisit:
     visit = visit_list(user=user).filter(pk=visit_id).first()
     if visit is None:
         raise Http404("No such visit.")

@@ -76,7 +76,7 @@ def font_faces() -> str:
 
 
 def _fonts_only_fetcher() -> Any:
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 - heavy (Pango); only PDFs need it
 
     allowed = {(FONTS_DIR / filename).as_uri() for filename in FONT_FILES.values()}
 
@@ -96,7 +96,7 @@ class PdfUnavailable(Exception):
 def _weasyprint() -> Any:
     # Imported here: loading Pango takes a moment and only certificates need it.
     try:
-        import weasyprint
+        import weasyprint  # noqa: PLC0415 - may fail without Pango; only PDFs need it
     except OSError as exc:
         raise PdfUnavailable(
             "PDF certificates need the Pango library (Debian: apt-get install libpango-1.0-0 "

@@ -1,12 +1,13 @@
 import pytest
 
+from pave.assistance.catalogue import DEFAULT_CATALOGUE
+from pave.assistance.models import ServiceType
+
 
 @pytest.fixture
 def catalogue(db):
     """The shipped service catalogue. Transactional tests need it: the database is flushed
     between them, which removes what the data migration loaded."""
-    from pave.assistance.catalogue import DEFAULT_CATALOGUE
-    from pave.assistance.models import ServiceType
 
     for order, (code, family, name) in enumerate(DEFAULT_CATALOGUE):
         ServiceType.objects.get_or_create(

@@ -350,7 +350,7 @@ def test_list_query_count_does_not_grow_with_records(
 
 def test_catalogue_has_three_families(amal):
     rows = amal.get("/assistance/service-types").json()
-    families = {}
+    families: dict[str, list[str]] = {}
     for row in rows:
         families.setdefault(row["family"], []).append(row["code"])
     assert set(families) == {"return", "recovery", "reintegration"}

@@ -8,20 +8,22 @@ policy shows up here first.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from pave.accounts.roles import Role
 from pave.assistance import services
 from pave.assistance.models import ServiceType
-from pave.testing import Api, make_case
+from pave.testing import Api, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
 R = Role
 _codes = itertools.count(1)
 
-KINDS = {
+KINDS: dict[str, Callable[[], dict[str, Any]]] = {
     "services": lambda: {
         "service_type": ServiceType.objects.get(code="medical").pk,
         "delivered_on": "2014-03-01",
@@ -189,8 +191,6 @@ def test_screening_officer_reads_the_assistance_of_a_case_she_opened_but_records
 
 
 def test_unassigned_case_worker_of_the_same_organisation_gets_404(client, personas, the_case):
-    from pave.testing import make_user
-
     case, _records = the_case
     colleague = make_user("selam", personas.ngo, Role.CASE_WORKER)
     assert Api(client, colleague).get(f"/assistance/cases/{case.pk}/plans").status_code == 404

@@ -115,6 +115,7 @@ def test_inactive_service_stays_on_records_that_have_it(personas, case):
         version=1,
         data={"cost": "20", "currency": "EUR"},
     )
+    assert isinstance(updated, ServiceDelivery)
     assert (updated.service_type_id, updated.version) == (shelter.pk, 2)
 
 

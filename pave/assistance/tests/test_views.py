@@ -3,6 +3,8 @@ catalogue page for administrators."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -28,7 +30,7 @@ def overview(case):
 def add_each(personas, case, n):
     medical = ServiceType.objects.get(code="medical")
     for i in range(n):
-        for kind, data in [
+        records: list[tuple[services.RecordKind, dict[str, Any]]] = [
             (services.SERVICE, {"service_type": medical, "delivered_on": "2014-03-01"}),
             (
                 services.PLAN,
@@ -45,7 +47,8 @@ def add_each(personas, case, n):
                     "notes": f"n{i}",
                 },
             ),
-        ]:
+        ]
+        for kind, data in records:
             services.record_create(actor=personas.amal, case_id=case.pk, kind=kind, data=data)
 
 

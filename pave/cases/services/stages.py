@@ -171,11 +171,14 @@ def _take_step(
     reason, reason_errors = _clean_reason(reason)
     if reason_errors:
         errors["reason"] = reason_errors
-    if step and step.action == workflow.Action.REQUEST_CLOSURE:
-        if outcome not in workflow.CLOSURE_OUTCOMES:
-            errors["outcome"] = [
-                _("Choose %(a)s or %(b)s.") % {"a": workflow.CLOSED, "b": workflow.CLOSED_REFERRED}
-            ]
+    if (
+        step
+        and step.action == workflow.Action.REQUEST_CLOSURE
+        and outcome not in workflow.CLOSURE_OUTCOMES
+    ):
+        errors["outcome"] = [
+            _("Choose %(a)s or %(b)s.") % {"a": workflow.CLOSED, "b": workflow.CLOSED_REFERRED}
+        ]
     raise_if(errors)
     assert step is not None  # no errors means the graph allowed a step
     return _record_step(actor=actor, case=case, step=step, reason=reason, outcome=outcome)

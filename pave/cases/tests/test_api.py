@@ -1,13 +1,15 @@
 import json
+from typing import Any
 
 import pytest
 
+from pave.accounts.models import User
 from pave.accounts.services import token_create, token_revoke
 from pave.cases.models import Case, Person
 from pave.core.models import AuditEvent
 from pave.testing import Api, audit_locks, make_case, person_data
 
-NEW_CASE = {
+NEW_CASE: dict[str, Any] = {
     "person": {
         "given_name": "Aïcha",
         "family_name": "عبد الله",
@@ -56,8 +58,6 @@ def test_search_finds_case_by_name_variants_identity_phone_and_reference(amal_ap
 
 
 def amal_api_user(api):
-    from pave.accounts.models import User
-
     return User.objects.get(username="amal")
 
 

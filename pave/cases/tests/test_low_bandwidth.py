@@ -11,8 +11,10 @@ import gzip
 
 import pytest
 from django.core.management import call_command
+from django.templatetags.static import static
 from django.test import RequestFactory, override_settings
 from playwright.sync_api import expect
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from pave.cases.views import PAGE_SIZE
 from pave.testing import PASSWORD, log_in, make_case
@@ -69,9 +71,6 @@ def test_a_case_worker_can_work_without_javascript(chromium, live_server, person
 
 @pytest.mark.django_db
 def test_static_files_are_served_compressed_and_cached_for_a_year(tmp_path):
-    from django.templatetags.static import static
-    from whitenoise.middleware import WhiteNoiseMiddleware
-
     production_storage = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 
 from pave.accounts.roles import Role
@@ -14,7 +15,7 @@ from pave.cases import services
 from pave.cases.forms import case_initial
 from pave.cases.models import Case, CaseNote, Person
 from pave.core.models import AuditEvent
-from pave.testing import PASSWORD, audit_locks, make_case, person_data
+from pave.testing import PASSWORD, audit_locks, make_case, person_data, search
 
 pytestmark = pytest.mark.django_db
 
@@ -244,7 +245,7 @@ def test_list_pages_through_results(client, personas):
     second = client.get(LIST, {"sex": "female", "page": "2"}).content.decode()
 
     assert "51 cases" in first and 'rel="next"' in first and 'rel="prev"' not in first
-    assert "sex=female" in re.search(r'href="([^"]*)" rel="next"', first).group(1)
+    assert "sex=female" in search(r'href="([^"]*)" rel="next"', first).group(1)
     assert 'rel="prev"' in second and 'rel="next"' not in second
     assert second.count('<th scope="row">') == 1
 
@@ -484,14 +485,10 @@ def test_layout_has_skip_link_current_page_and_logout_form(client, personas):
 
 
 def test_stylesheet_is_served(client):
-    from django.templatetags.static import static
-
     assert client.get(static("pave/pave.css")).status_code == 200
 
 
 def test_server_error_page_renders_without_a_request():
-    from django.template.loader import render_to_string
-
     html = render_to_string("500.html")
     assert "Something went wrong" in html and 'dir="ltr"' in html
 

@@ -15,6 +15,7 @@ from pave.cases.tests.workflow_helpers import drive_to
 from pave.core import codelists
 from pave.core.models import AuditEvent
 from pave.core.toolkit import ConflictError
+from pave.notifications.models import Notification
 from pave.testing import Api, make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +110,10 @@ def test_each_pair_of_stages_is_allowed_or_refused_as_the_graph_says(
             )
         message = " ".join(refused.value.message_dict["to_stage"])
         pending = selectors.case_pending_closure(case=case)
-        for step in workflow.allowed_next(from_stage, pending):  # the refusal names them all
-            assert f"({step.to_stage})" in message
+        for allowed_step in workflow.allowed_next(
+            from_stage, pending
+        ):  # the refusal names them all
+            assert f"({allowed_step.to_stage})" in message
         unchanged = Case.objects.get(pk=case.pk)
         assert (unchanged.stage, unchanged.version) == (from_stage, case.version)
         assert CaseTransition.objects.filter(case=case).count() == steps_before
@@ -157,6 +160,7 @@ def test_each_step_is_taken_only_by_the_roles_allowed_to(
 ):
     case = case_at(personas, from_stage, **setup_for(from_stage, to_stage))
     step = workflow.find(from_stage, to_stage)
+    assert step is not None
     user = personas.by_role[role]
     if role not in SEES_AMALS_CASE:
         expected = 404
@@ -206,8 +210,6 @@ def test_case_worker_cannot_close_directly(personas):
 
 
 def test_closure_request_notifies_the_organisations_case_managers(personas):
-    from pave.notifications.models import Notification
-
     colleague = make_user("hana", personas.ngo, Role.CASE_MANAGER)
     outsider_manager = personas.other_by_role[Role.CASE_MANAGER]
     case = case_at(personas, workflow.FOLLOW_UP)
@@ -220,6 +222,7 @@ def test_closure_request_notifies_the_organisations_case_managers(personas):
     assert {n.user for n in notified} == {personas.bilal, colleague}
     assert outsider_manager not in {n.user for n in notified}
     row = notified.first()
+    assert row is not None
     assert case.reference in row.message and f"/cases/{case.pk}/" == row.url
     assert case.person.given_name not in row.message and "Back home" not in row.message
 

@@ -68,6 +68,7 @@ def call(client, personas, user, name):
         if method == "web-get":
             response = client.get(url)
         else:
+            assert body is not None  # every POST endpoint has a body
             response = client.post(url, {**body, "reason": "why", "version": case.version})
         client.logout()
         # A successful step redirects back to the case page.
@@ -75,6 +76,7 @@ def call(client, personas, user, name):
     api = Api(client, user)
     if method == "get":
         return api.get(f"/cases/{case.pk}/{path}").status_code
+    assert body is not None  # every POST endpoint has a body
     return api.post(
         f"/cases/{case.pk}/{path}", {**body, "reason": "why", "version": case.version}
     ).status_code

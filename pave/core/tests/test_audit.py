@@ -1,9 +1,9 @@
 import sys
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
-from pave.core.audit import audit_record, audit_verify
+from pave.core.audit import audit_record, audit_verify, compute_hash
 from pave.core.models import AuditEvent
 from pave.testing import make_case, run_pave
 
@@ -70,8 +70,6 @@ def test_verify_cli_names_a_deleted_row(chain, capsys):
 
 
 def test_rewriting_a_row_and_its_hash_still_breaks_the_next_link(chain):
-    from pave.core.audit import compute_hash
-
     victim = chain[1]
     victim.action = "case.forged"
     forged_hash = compute_hash(victim)
@@ -86,7 +84,6 @@ def test_rewriting_a_row_and_its_hash_still_breaks_the_next_link(chain):
 def test_database_refuses_updates_on_postgresql(chain):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger is PostgreSQL's")
-    from django.db import DatabaseError, transaction
 
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=chain[0].pk).update(action="x")

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from pave.core import crypto
@@ -53,8 +54,6 @@ def test_blind_index_is_keyed():
 
 @pytest.mark.parametrize("raw", ["", "nocolon", "k1:c2hvcnQ="])
 def test_malformed_key_configuration_is_refused(raw):
-    from django.core.exceptions import ImproperlyConfigured
-
     with pytest.raises(ImproperlyConfigured):
         parse_keys(raw)
 

@@ -1,3 +1,6 @@
+from django.db import OperationalError
+
+
 def test_healthz_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -9,8 +12,6 @@ def test_healthz_reports_the_database(client, db):
 
 
 def test_healthz_reports_an_unreachable_database(client, db, monkeypatch):
-    from django.db import OperationalError
-
     class DownDatabase:
         vendor = "postgresql"
 

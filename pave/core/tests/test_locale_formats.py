@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
+from django.utils import formats, translation
 
 from pave.assistance import services
 from pave.assistance.models import ServiceType
@@ -71,9 +73,6 @@ def test_long_dates_use_the_languages_month_names(
     ("language", "shown"), [("en", "1,234"), ("fr", "1\xa0234"), ("ar", "1.234")]
 )
 def test_counts_are_grouped_in_the_languages_way(personas, language, shown):
-    from django.template import Context, Template
-    from django.utils import translation
-
     template = Template(
         "{% load i18n humanize %}{% blocktranslate count counter=n with shown=n|intcomma %}"
         "{{ shown }} case{% plural %}{{ shown }} cases{% endblocktranslate %}"
@@ -84,11 +83,7 @@ def test_counts_are_grouped_in_the_languages_way(personas, language, shown):
 
 
 def test_arabic_date_and_time_read_in_arabic_order(personas):
-    import datetime as dt
-
-    from django.utils import formats, translation
-
-    moment = dt.datetime(2026, 11, 29, 16, 15)
+    moment = datetime.datetime(2026, 11, 29, 16, 15)
     with translation.override("ar"):
         assert formats.date_format(moment, "DATETIME_FORMAT") == "29 نوفمبر، 2026، 4:15 م"
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == (

@@ -24,6 +24,7 @@ from pave.assistance.models import (
     FollowUpVisit,
     ReintegrationAssessment,
     ServiceDelivery,
+    ServiceType,
 )
 from pave.cases.models import Case, CaseTransition, Person, PersonNameToken
 from pave.cases.rules import age_on, derive_is_minor
@@ -83,6 +84,7 @@ def test_load_opens_the_factsheet_89_cases_at_iom_lebanon(db_loaded):
     assert cases.filter(is_minor=False, person__sex="male").count() == 3
     minor = cases.get(is_minor=True)
     assert minor.person.sex == "female"
+    assert minor.person.birth_date is not None
     assert age_on(minor.person.birth_date, minor.identification_date) == 16
     assert cases.filter(is_minor__isnull=True).count() == 0
 
@@ -222,7 +224,11 @@ def test_services_come_in_plausible_families_and_from_the_right_providers(db_loa
 def test_costs_are_in_dollars_pounds_and_euros(db_loaded):
     costs = ServiceDelivery.objects.filter(cost__isnull=False)
     assert set(costs.values_list("currency", flat=True)) == {"USD", "LBP", "EUR"}
-    tickets = costs.filter(service_type__code="ticket").values_list("cost", flat=True)
+    tickets = [
+        cost
+        for cost in costs.filter(service_type__code="ticket").values_list("cost", flat=True)
+        if cost is not None  # none is: the query asks for costs, not null
+    ]
     assert min(tickets) >= 300 and max(tickets) <= 1300
     grants = costs.filter(service_type__code="economic-reintegration")
     assert set(grants.values_list("currency", flat=True)) == {"EUR"}
@@ -247,6 +253,7 @@ def test_closed_cases_went_home_and_reintegrated_before_closing(db_loaded):
 
 def test_service_notes_are_encrypted_at_rest(db_loaded):
     service = ServiceDelivery.objects.exclude(notes="").first()
+    assert service is not None
     with connection.cursor() as cursor:
         cursor.execute("SELECT notes FROM assistance_servicedelivery WHERE id = %s", [service.pk])
         stored = cursor.fetchone()[0]
@@ -301,6 +308,7 @@ def test_stages_were_reached_through_the_workflow_on_their_dates(db_loaded):
         assert all(case.identification_date <= s.at.date() <= AS_OF for s in steps)
         if case.stage == "closed":
             request, approval = steps[-2:]
+            assert request.actor is not None and approval.actor is not None
             assert request.actor.username == "amal" and approval.actor.username == "bilal"
     moves = AuditEvent.objects.filter(action="case.stage.move").count()
     assert moves == CaseTransition.objects.filter(action="move").count()
@@ -329,6 +337,7 @@ def test_every_referral_has_valid_consent_or_a_written_override(db_loaded):
         assert referral.to_org.code in {"BMS", "CLA", "PH-EMB-LB"}
         assert PERIOD[0] <= referral.sent_at.date() <= AS_OF
         if referral.consent is None:
+            assert referral.override_by is not None
             assert referral.override_reason and referral.override_by.role == Role.CASE_MANAGER
         else:
             assert referral.consent.covers(referral.to_org_id)
@@ -341,11 +350,13 @@ def test_referrals_end_in_every_status(db_loaded):
     assert set(statuses) == set(ReferralStatus.values)
     assert statuses["completed"] >= statuses["accepted"] >= 1
     for referral in Referral.objects.filter(status="declined"):
+        assert referral.responded_at is not None
         assert referral.decline_reason and referral.responded_at > referral.sent_at
     waiting = Referral.objects.get(status="sent")
     assert waiting.overdue
     assert [r.pk for r in Referral.objects.all() if r.overdue] == [waiting.pk]
     for referral in Referral.objects.filter(status="completed"):
+        assert referral.responded_at is not None and referral.completed_at is not None
         assert referral.sent_at <= referral.responded_at <= referral.completed_at
         # What was asked for was delivered by the organisation it was asked of.
         given = ServiceDelivery.objects.filter(
@@ -378,8 +389,6 @@ def test_directory_lists_each_partner_in_lebanon_and_iom_in_every_country_of_ori
 
 
 def legal_aid_pk():
-    from pave.assistance.models import ServiceType
-
     return ServiceType.objects.get(code="legal-aid").pk
 
 

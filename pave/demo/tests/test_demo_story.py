@@ -3,6 +3,7 @@ stays inside its case's life and the period, and tells the same on every run."""
 
 import datetime
 import random
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,12 @@ from pave.demo.story import RETURNED_STAGES, STAGE_PATHS, CaseFacts, Story
 
 AS_OF = DEMO_AS_OF
 START = PROJECT_START
-MINOR_FACTS = dict(sex="female", minor=True, citizenship="ET", case_type="victim_of_trafficking")
+MINOR_FACTS: dict[str, Any] = {
+    "sex": "female",
+    "minor": True,
+    "citizenship": "ET",
+    "case_type": "victim_of_trafficking",
+}
 
 
 def random_facts(count: int, seed: int = 3) -> list[CaseFacts]:

@@ -88,8 +88,7 @@ def cell_text(value: Any) -> str:
 
 
 def read_xlsx(content: bytes, *, max_rows: int = MAX_ROWS) -> Table:
-    # openpyxl is imported here: only workbooks need it, and it is slow to import.
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415 - slow to import; only workbooks need it
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

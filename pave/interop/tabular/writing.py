@@ -68,8 +68,7 @@ def write_xlsx(
     default_title: str = "Sheet",
 ) -> bytes:
     """A workbook of one sheet named `title` (made acceptable by sheet_title)."""
-    # openpyxl is imported here: only workbooks need it, and it is slow to import.
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - slow to import; only workbooks need it
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title, default_title))

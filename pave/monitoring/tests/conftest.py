@@ -1,4 +1,3 @@
-import importlib
 import io
 
 import pytest
@@ -6,22 +5,18 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from pave.accounts.models import Organisation
 from pave.demo.results import monitoring_demo_load
+from pave.demo.training import training_demo_load
+from pave.monitoring.models import Project
+from pave.training.models import Attendance
 
 
-def training_demo_loaded() -> bool:
-    """Load the training demo if the training app ships one and `demo load` did not."""
-    try:
-        module = importlib.import_module("pave.demo.training")
-        from pave.training.models import Attendance
-    except (ImportError, RuntimeError):
-        return False
+def training_demo_load_if_missing() -> None:
+    """Load the training demo if `demo load` did not."""
     if not Attendance.objects.exists():
-        from pave.accounts.models import Organisation
-
         organisations = {org.code: org for org in Organisation.objects.all()}
-        module.training_demo_load(actor="cli:demo", organisations=organisations)
-    return True
+        training_demo_load(actor="cli:demo", organisations=organisations)
 
 
 @pytest.fixture(scope="module")
@@ -36,29 +31,22 @@ def _demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     with django_db_blocker.unblock(), overrides, transaction.atomic():
         call_command("demo", "load", stdout=io.StringIO(), stderr=io.StringIO())
-        has_training = training_demo_loaded()
-        from pave.monitoring.models import Project
+        training_demo_load_if_missing()
 
         # `demo load` creates the project itself; load it here only if it did not.
         project = Project.objects.filter(code="PAVE").first() or monitoring_demo_load(
             actor="cli:demo"
         )
-        yield project.pk, has_training
+        yield project.pk
         transaction.set_rollback(True)
 
 
 @pytest.fixture
 def demo(_demo_module, db):
-    from pave.monitoring.models import Project
-
-    project_pk, has_training = _demo_module
-    project = Project.objects.get(pk=project_pk)
-    project.has_training = has_training
-    return project
+    return Project.objects.get(pk=_demo_module)
 
 
 @pytest.fixture
 def needs_training(demo):
-    if not demo.has_training:
-        pytest.skip("the training app's demo (pave.demo.training) is not available yet")
+    """The demo programme, with its training (kept for the tests that name it)."""
     return demo

@@ -1,12 +1,14 @@
 """Every report endpoint × every role × own / other organisation / donor organisation."""
 
+import datetime
+
 import pytest
 
 from pave.accounts.roles import Role
 from pave.accounts.services import token_create
 from pave.demo.results import monitoring_demo_load  # noqa: F401
-from pave.monitoring.services import project_create
-from pave.testing import make_org, make_user
+from pave.monitoring.services import indicator_save, project_create
+from pave.testing import make_case, make_org, make_user, person_data
 
 # role -> status of (report, drill-down, budget, dashboard page, factsheet page, budget page,
 # indicator editor, and the editors' POSTs with empty forms: indicator, manual value, budget
@@ -30,10 +32,6 @@ OWN = {
 
 @pytest.fixture
 def project(personas):
-    import datetime
-
-    from pave.monitoring.services import indicator_save
-
     donor = make_org("EU", name="EU delegation", type="InternationalOrganisation")
     personas.donor = make_user("eva", donor, Role.DONOR_VIEWER)
     project = project_create(
@@ -97,8 +95,6 @@ def test_other_organisation_gets_404_or_403(client, personas, project, role):
 
 
 def test_donor_organisation_sees_suppressed_aggregates_only(client, personas, project):
-    from pave.testing import make_case, person_data
-
     for _ in range(6):
         make_case(personas.amal, identification_date="2014-03-01")
     make_case(

@@ -33,6 +33,7 @@ def test_labels_start_at_the_reading_side_and_the_chart_states_its_direction():
     svg = charts.progress_bars([("Migrants assisted", 89, 150)], title="t", rtl=True)
     assert 'direction="rtl"' in svg
     label = re.search(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)">Migrants', svg)
+    assert label is not None
     assert label.groups() == ("640.0", "start")  # starts at the right edge, runs leftwards
     bar = re.findall(
         r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="14" fill="#1f5fa8"', svg

@@ -7,12 +7,13 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from pave.accounts.roles import Role
+from pave.assistance.models import FollowUpVisit, VisitOutcome
 from pave.assistance.services import follow_up_reminders_send
 from pave.core.models import AuditEvent
 from pave.notifications.models import Notification
@@ -87,8 +88,6 @@ def test_notify_with_a_key_is_idempotent(personas):
 
 
 def test_notification_rows_roll_back_with_the_write(personas, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
@@ -194,11 +193,9 @@ def test_notification_list_queries_do_not_grow(client, personas, django_assert_n
 
 
 def _visit(case, due_on, done_on=None):
-    from pave.assistance.models import FollowUpVisit
-
     values = {"case": case, "due_on": due_on, "done_on": done_on}
     if done_on:
-        values["outcome"] = next(iter(FollowUpVisit._meta.get_field("outcome").choices))[0]
+        values["outcome"] = VisitOutcome.values[0]
     return FollowUpVisit.objects.create(**values)
 
 

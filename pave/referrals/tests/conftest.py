@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from pave.accounts.models import User
 from pave.accounts.roles import Role
+from pave.assistance.catalogue import DEFAULT_CATALOGUE
 from pave.assistance.models import ServiceType
 from pave.referrals import services
 from pave.referrals.models import Consent, Referral
@@ -26,7 +28,7 @@ class Partner:
         self.fatima = make_user("fatima", self.org, Role.PARTNER_FOCAL_POINT)
         self.fatima.email = "fatima@arc.example"
         self.fatima.save()
-        self.by_role = {Role.PARTNER_FOCAL_POINT: self.fatima}
+        self.by_role: dict[str, User] = {Role.PARTNER_FOCAL_POINT: self.fatima}
         for role in Role.values:
             if role not in self.by_role:
                 self.by_role[role] = make_user(f"arc_{role}", self.org, role)
@@ -48,7 +50,6 @@ def the_case(personas):
 def ensure_catalogue() -> None:
     """The catalogue is loaded by a migration; a transactional test may run after another
     one flushed the tables, so put it back."""
-    from pave.assistance.catalogue import DEFAULT_CATALOGUE
 
     for order, (code, family, name) in enumerate(DEFAULT_CATALOGUE):
         ServiceType.objects.get_or_create(

@@ -433,7 +433,7 @@ def test_notifications_hold_no_personal_data(
     person = the_case.person
     secrets = [person.given_name, person.family_name, person.phone, person.identity_number]
     texts = [n.message for n in Notification.objects.all()]
-    texts += [m.subject + m.body for m in mail.outbox]
+    texts += [f"{m.subject}{m.body}" for m in mail.outbox]
     assert len(mail.outbox) == 2  # fatima, then amal about the answer
     for text in texts:
         for secret in secrets:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -321,8 +322,6 @@ def test_directory_page_queries_do_not_grow(client, personas, partner, django_as
 
 
 def test_staff_admin_pages_render_without_free_text(client, personas, partner, referral):
-    from django.contrib.auth import get_user_model
-
     staff = get_user_model().objects.create_superuser(
         "root", password="x", organisation=personas.ngo, role=Role.ADMINISTRATOR
     )

@@ -242,6 +242,7 @@ def test_list_filters_and_finds_by_detainee_number(dina_api, personas):
     assert dina_api.get("/screenings", outcome="trafficking").json()["count"] == 1
     assert dina_api.get("/screenings").json()["count"] == 2
     event = AuditEvent.objects.filter(action="screening.list").order_by("seq").first()
+    assert event is not None
     assert "detainee_number" in event.detail["filters"] and "RM" not in str(event.detail)
 
 

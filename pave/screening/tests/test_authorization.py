@@ -13,7 +13,9 @@ import pytest
 from django.utils import timezone
 
 from pave.accounts.roles import Role
+from pave.cases.services import case_update
 from pave.screening.models import Screening
+from pave.screening.services import screening_open_case
 from pave.screening.tests.test_services import (
     TRAFFICKING_ANSWERS,
     informed_consent,
@@ -177,9 +179,6 @@ def test_another_screening_officer_of_the_same_organisation_gets_404(
 
 
 def test_case_worker_sees_the_screening_of_a_case_assigned_to_her(client, personas, the_screening):
-    from pave.cases.services import case_update
-    from pave.screening.services import screening_open_case
-
     case = screening_open_case(actor=personas.bilal, screening_id=the_screening.pk)
     url = f"/api/v1/screening/screenings/{the_screening.pk}"
     assert client.get(url, **bearer(personas.amal)).status_code == 404

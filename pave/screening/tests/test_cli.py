@@ -10,6 +10,7 @@ from django.test import override_settings
 
 from pave.screening.engine import assess_batch, load_instruments
 from pave.screening.tests.test_docs_examples import examples
+from pave.screening.tests.test_services import ICLS_V2
 from pave.testing import run_pave
 
 ICLS = {
@@ -132,8 +133,6 @@ def test_a_file_that_is_not_utf8_exits_2(tmp_path):
 
 
 def test_extra_instruments_directory_is_used(tmp_path):
-    from pave.screening.tests.test_services import ICLS_V2
-
     (tmp_path / "icls.v2.yaml").write_text(ICLS_V2, encoding="utf-8")
     with override_settings(PAVE_INSTRUMENTS_DIR=str(tmp_path)):
         code, out, _ = run_pave("screen", stdin=json.dumps(ICLS))

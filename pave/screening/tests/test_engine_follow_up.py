@@ -121,8 +121,11 @@ def test_no_answer_set_with_an_observed_indicator_reads_no_indication(code: str)
     ],
 )
 def test_follow_up_label_is_translated(code: str, lang: str | None, label: str) -> None:
-    assert REGISTRY.get(code).outcome("follow_up").label_in(lang) == label  # type: ignore[union-attr]
+    outcome = REGISTRY.get(code).outcome("follow_up")
+    assert outcome is not None
+    assert outcome.label_in(lang) == label
     result = assess_batch(REGISTRY, {"instrument": code, "answers": {"dr.wages": True}}, lang)
+    assert isinstance(result, dict)  # one request, one result
     assert result == {**result, "outcome": "follow_up", "outcome_label": label}
 
 

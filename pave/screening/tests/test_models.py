@@ -1,7 +1,7 @@
 """Screening models: properties about one row and the constraints the database holds."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pave.screening.models import Place, Screening, Visit
@@ -72,8 +72,6 @@ def test_place_names_are_unique_within_an_organisation(personas):
 
 
 def test_visit_notes_are_encrypted(personas):
-    from django.db import connection
-
     place = Place.objects.create(
         organisation=personas.gov, name="Adlieh", kind="detention_centre", country="LB"
     )

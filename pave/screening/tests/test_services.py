@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from pave.accounts.roles import Role
 from pave.cases.models import Case
+from pave.core import crypto
 from pave.core.models import AuditEvent
+from pave.core.services import keys_rotate
 from pave.screening import selectors, services
+from pave.screening.checks import check_instruments
 from pave.screening.models import Screening
 
 ADULT = "ilo-2009-adult-labour"
@@ -196,8 +200,6 @@ def test_answers_without_consent_are_refused_not_stored(personas):
 
 
 def test_the_database_refuses_personal_data_without_consent(personas):
-    from django.db import IntegrityError, transaction
-
     refusal = submit(personas.dina, answers={}, subject={}, consent={"given": False})
     with pytest.raises(IntegrityError), transaction.atomic():
         Screening.objects.filter(pk=refusal.pk).update(outcome="trafficking")
@@ -224,8 +226,6 @@ def test_detainee_number_finds_earlier_screenings_whatever_the_spelling(personas
 
 
 def test_detainee_numbers_are_encrypted_at_rest(personas):
-    from django.db import connection
-
     submit(personas.dina, subject={"detainee_number": "RM-77", "given_name": "Selam"})
     with connection.cursor() as cursor:
         cursor.execute("SELECT detainee_number, given_name FROM screening_screening")
@@ -235,9 +235,6 @@ def test_detainee_numbers_are_encrypted_at_rest(personas):
 
 
 def test_key_rotation_keeps_detainee_search_working(personas, tmp_path):
-    from pave.core import crypto
-    from pave.core.services import keys_rotate
-
     with override_settings(PAVE_DATA_KEYS="", PAVE_KEYS_FILE=tmp_path / "data_keys"):
         crypto.reset_keyring()
         screening = submit(personas.dina, subject={"detainee_number": "RM-77"})
@@ -453,8 +450,6 @@ def test_extra_instruments_directory_is_loaded_with_the_shipped_ones(icls_v2):
 
 
 def test_a_bad_instruments_directory_is_reported_by_the_system_check(tmp_path):
-    from pave.screening.checks import check_instruments
-
     (tmp_path / "broken.v1.yaml").write_text("code: broken\nversion: 1\n", encoding="utf-8")
     with override_settings(PAVE_INSTRUMENTS_DIR=str(tmp_path)):
         problems = check_instruments()

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -18,6 +19,7 @@ from pave.screening.engine import (
     SHIPPED_DIRECTORY,
     Instrument,
     InstrumentError,
+    Outcome,
     assess,
     assess_batch,
     build_instrument,
@@ -41,6 +43,13 @@ ADULT, CHILD, ICLS = "ilo-2009-adult-labour", "ilo-2009-child-labour", "icls-201
 LANGUAGES = ("ar", "fr")
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def outcome_of(instrument: Instrument, code: str) -> Outcome:
+    """The instrument's outcome `code`, which the test knows it has."""
+    outcome = instrument.outcome(code)
+    assert outcome is not None, code
+    return outcome
 
 
 def texts(instrument: Instrument) -> list[tuple[str, str, dict[str, str]]]:
@@ -170,7 +179,7 @@ def test_child_derivation_carries_translations_over():
     for adult_dimension, child_dimension in zip(adult.dimensions, child.dimensions, strict=True):
         assert child_dimension.titles == adult_dimension.titles
     assert child.title_in("ar") != adult.title_in("ar")
-    assert child.outcome("trafficking").label_in("fr").startswith("Enfant")
+    assert outcome_of(child, "trafficking").label_in("fr").startswith("Enfant")
 
 
 def test_a_derived_instrument_without_translations_of_its_own(tmp_path):
@@ -186,7 +195,8 @@ def test_a_derived_instrument_without_translations_of_its_own(tmp_path):
     assert derived.untranslated("ar") == ("title",)
     assert derived.indicator("dr.wages").label_in("ar") == adult.indicator("dr.wages").labels["ar"]
     assert (
-        derived.outcome("trafficking").label_in("fr") == (adult.outcome("trafficking").labels["fr"])
+        outcome_of(derived, "trafficking").label_in("fr")
+        == (outcome_of(adult, "trafficking").labels["fr"])
     )
 
 
@@ -344,22 +354,30 @@ def test_a_derived_instrument_may_translate_its_title():
 # --- the assess contract stays English unless a language is asked for ------------------------
 
 
+def assess_one(request: dict[str, Any], lang: str | None = None) -> dict[str, Any]:
+    """assess_batch of one request, whose answer is one result (a dict)."""
+    result = assess_batch(REGISTRY, request, lang)
+    assert isinstance(result, dict)
+    return result
+
+
 def test_the_assess_contract_is_english_unless_lang_is_given():
     request = {"instrument": ADULT, "answers": TRAFFICKING_ANSWERS}
     adult = REGISTRY.get(ADULT)
-    english = assess_batch(REGISTRY, request)
+    english = assess_one(request)
     with translation.override("ar"):
         assert assess_batch(REGISTRY, request) == english  # the active language plays no part
     assert english["outcome_label"] == "Presumed victim of trafficking for labour exploitation"
-    arabic = assess_batch(REGISTRY, request, lang="ar-LB")
-    assert arabic["outcome_label"] == adult.outcome("trafficking").labels["ar"]
+    arabic = assess_one(request, lang="ar-LB")
+    assert arabic["outcome_label"] == outcome_of(adult, "trafficking").labels["ar"]
     assert {**arabic, "outcome_label": english["outcome_label"]} == english
     batch = assess_batch(REGISTRY, [request, {"instrument": ICLS, "answers": {}}], lang="fr")
+    assert isinstance(batch, list)
     assert [r["outcome_label"] for r in batch] == [
-        adult.outcome("trafficking").labels["fr"],
-        REGISTRY.get(ICLS).outcome("no_indication").labels["fr"],
+        outcome_of(adult, "trafficking").labels["fr"],
+        outcome_of(REGISTRY.get(ICLS), "no_indication").labels["fr"],
     ]
-    assert assess_batch(REGISTRY, request, lang="sw")["outcome_label"] == english["outcome_label"]
+    assert assess_one(request, lang="sw")["outcome_label"] == english["outcome_label"]
 
 
 # --- the web pages ---------------------------------------------------------------------------
@@ -423,15 +441,15 @@ def test_the_outcome_and_why_are_shown_in_the_active_language_stored_in_english(
     with translation.override("ar"):
         screening = submit(personas.dina, visit_id=visit.pk)
     stored = Screening.objects.get(pk=screening.pk).assessment
-    assert stored["outcome_label"] == adult.outcome("trafficking").label
+    assert stored["outcome_label"] == outcome_of(adult, "trafficking").label
     assert stored["why"][0]["title"] == adult.dimensions[0].title
     assert stored["why"][0]["observed"][0]["label"] == adult.indicator("dr.job_nature").label
 
     in_language(officer, "ar")
     html = officer.get(f"/screening/{screening.pk}/").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert adult.outcome("trafficking").labels["ar"] in html
-    assert adult.outcome("trafficking").label not in html
+    assert outcome_of(adult, "trafficking").labels["ar"] in html
+    assert outcome_of(adult, "trafficking").label not in html
     for code in ("dr", "ex", "cd"):
         dimension = next(d for d in adult.dimensions if d.code == code)
         assert dimension.titles["ar"] in html and dimension.title not in html
@@ -442,13 +460,13 @@ def test_the_outcome_and_why_are_shown_in_the_active_language_stored_in_english(
 
     in_language(officer, "fr")
     listing = officer.get("/screening/").content.decode()
-    assert escape(adult.outcome("trafficking").labels["fr"]) in listing
+    assert escape(outcome_of(adult, "trafficking").labels["fr"]) in listing
     visit_page = officer.get(f"/screening/visits/{visit.pk}/").content.decode()
-    assert escape(adult.outcome("trafficking").labels["fr"]) in visit_page
+    assert escape(outcome_of(adult, "trafficking").labels["fr"]) in visit_page
 
     in_language(officer, "en")
     html = officer.get(f"/screening/{screening.pk}/").content.decode()
-    assert adult.outcome("trafficking").label in html
+    assert outcome_of(adult, "trafficking").label in html
     assert Screening.objects.get(pk=screening.pk).assessment == stored
 
 
@@ -456,7 +474,7 @@ def test_the_outcome_filter_is_in_the_active_language(officer):
     in_language(officer, "fr")
     html = officer.get("/screening/").content.decode()
     icls = REGISTRY.get(ICLS)
-    assert escape(icls.outcome("forced_labour").labels["fr"]) in html
+    assert escape(outcome_of(icls, "forced_labour").labels["fr"]) in html
 
 
 # --- the API ---------------------------------------------------------------------------------
@@ -533,4 +551,4 @@ def test_the_assess_endpoint_is_english_unless_lang_is_given(api):
         **headers,
     ).json()
     assert arabic == assess_batch(REGISTRY, request, lang="ar")
-    assert arabic["outcome_label"] == REGISTRY.get(ADULT).outcome("trafficking").labels["ar"]
+    assert arabic["outcome_label"] == outcome_of(REGISTRY.get(ADULT), "trafficking").labels["ar"]

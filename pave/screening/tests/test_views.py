@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -337,7 +338,7 @@ def test_places_and_visits_pages_query_count_does_not_grow(
 
 def test_recording_a_visit(dina, personas):
     place = make_visit(personas.dina).place
-    day = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
+    day = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     response = dina.post(
         "/screening/visits/new/", {"place": place.pk, "visited_on": day, "team": "GSD"}
     )

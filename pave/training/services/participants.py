@@ -158,20 +158,19 @@ def clean_participant(data: Mapping[str, Any], *, partial: bool = False) -> dict
         if len(value) > MAX_TEXT:
             add_error(errors, name, _("At most %(n)s characters.") % {"n": MAX_TEXT})
         cleaned[name] = value
-    if not partial or "full_name" in data:
-        if not cleaned.get("full_name"):
-            add_error(errors, "full_name", _("A name is required."))
+    if (not partial or "full_name" in data) and not cleaned.get("full_name"):
+        add_error(errors, "full_name", _("A name is required."))
     if not partial or "sex" in data:
         cleaned["sex"] = cleaned.get("sex") or codelists.Sex.UNKNOWN
         if cleaned["sex"] not in codelists.Sex.values:
             add_error(errors, "sex", _("Choose female, male, other or unknown."))
-    if not partial or "stakeholder_group" in data:
-        if cleaned.get("stakeholder_group") not in StakeholderGroup.values:
-            add_error(
-                errors,
-                "stakeholder_group",
-                _("Choose one of: %s.") % ", ".join(StakeholderGroup.values),
-            )
+    group = cleaned.get("stakeholder_group")
+    if (not partial or "stakeholder_group" in data) and group not in StakeholderGroup.values:
+        add_error(
+            errors,
+            "stakeholder_group",
+            _("Choose one of: %s.") % ", ".join(StakeholderGroup.values),
+        )
     if cleaned.get("country"):
         cleaned["country"] = cleaned["country"].upper()
         if cleaned["country"] not in dict(countries):

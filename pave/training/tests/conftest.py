@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 
 from pave.accounts.roles import Role
 from pave.training import importers, services
@@ -52,8 +53,6 @@ def sheet_csv(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS, *
 
 
 def sheet_xlsx(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(headers))
@@ -84,7 +83,7 @@ def run_import(
     )
 
 
-OFFICERS = [
+OFFICERS: list[list[Any]] = [
     ["Nour Haddad", "F", "General Security", "government_officer", "LB", "+961 3 123 456", 8, 15],
     ["Karim Saad", "M", "General Security", "government_officer", "LB", "", 10, 17],
     ["علي حسن", "ذكر", "الأمن العام", "government_officer", "LB", "", "", ""],

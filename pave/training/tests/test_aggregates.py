@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
 from hypothesis import given
@@ -64,7 +66,7 @@ def test_every_listed_code_appears_even_at_zero():
 
 @given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 5), st.sampled_from(SEXES))))
 def test_the_total_is_the_number_of_distinct_people(rows):
-    sex_of = {}
+    sex_of: dict[int, str] = {}
     facts = []
     for participant, session, sex in rows:
         sex = sex_of.setdefault(participant, sex)  # a person has one sex
@@ -78,10 +80,23 @@ def test_the_total_is_the_number_of_distinct_people(rows):
 # --- suppression -----------------------------------------------------------------------------
 
 
-def recover(cells, lines):
+# A cell of a published table: ("t",) the total, (disaggregation, key), ("x", group, sex).
+Cell = tuple[str, ...]
+CellT = TypeVar("CellT", bound=Hashable)
+
+
+def recover(
+    cells: Mapping[CellT, int | None], lines: Sequence[Sequence[CellT]]
+) -> dict[CellT, int]:
     """What a reader can work out by subtraction along lines whose last cell is the total."""
     known = dict(cells)
-    found = {}
+    found: dict[CellT, int] = {}
+
+    def shown(cell: CellT) -> int:
+        value = known[cell]
+        assert value is not None  # only the one unknown cell of a line is None
+        return value
+
     progress = True
     while progress:
         progress = False
@@ -92,9 +107,9 @@ def recover(cells, lines):
             *parts, total = line
             (cell,) = unknown
             if cell == total:
-                value = sum(known[p] for p in parts)
+                value = sum(shown(p) for p in parts)
             else:
-                value = known[total] - sum(known[p] for p in parts if p != cell)
+                value = shown(total) - sum(shown(p) for p in parts if p != cell)
             known[cell] = found[cell] = value
             progress = True
     return found
@@ -146,7 +161,8 @@ def test_no_suppressed_cell_can_be_recovered_by_subtraction(people, threshold):
     facts = [fact(n, sex=s, group=g, country=c) for n, (s, g, c) in enumerate(people, start=1)]
     result = count(facts)
     out = suppress_counts(result, threshold=threshold)
-    cells, lines = {("t",): out["participants"]}, []
+    cells: dict[Cell, int | None] = {("t",): out["participants"]}
+    lines: list[list[Cell]] = []
     for name in ("by_sex", "by_stakeholder_group", "by_country"):
         cells.update({(name, k): v for k, v in out[name].items()})
         lines.append([(name, k) for k in out[name]] + [("t",)])
@@ -158,7 +174,7 @@ def test_no_suppressed_cell_can_be_recovered_by_subtraction(people, threshold):
             [("x", g, sex) for g in out["by_stakeholder_group_and_sex"]] + [("by_sex", sex)]
         )
     recovered = recover(cells, lines)
-    truth = {("t",): result["participants"]}
+    truth: dict[Cell, int] = {("t",): result["participants"]}
     for name in ("by_sex", "by_stakeholder_group", "by_country"):
         truth.update({(name, k): v for k, v in result[name].items()})
     for group, row in result["by_stakeholder_group_and_sex"].items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -24,8 +25,6 @@ def post(client, user, path, body=None):
 
 
 def upload(client, user, event, content, **fields):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     data = {"file": SimpleUploadedFile("sheet.csv", content, "text/csv"), **fields}
     return client.post(f"{BASE}/events/{event.pk}/import", data, **bearer(user))
 

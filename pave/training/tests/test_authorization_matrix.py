@@ -50,7 +50,9 @@ class World:
         self.event = make_event(self.trainer, partners=[])
         self.session = self.event.sessions.get()
         run_import(self.trainer, self.event, sheet_csv(OFFICERS))
-        self.participant = Participant.objects.order_by("pk").first()
+        participant = Participant.objects.order_by("pk").first()
+        assert participant is not None
+        self.participant = participant
         self.certificate = services.certificates_issue(actor=self.trainer, event_id=self.event.pk)[
             0
         ]

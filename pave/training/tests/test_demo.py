@@ -6,6 +6,7 @@ import pytest
 
 from pave.accounts.services import organisation_create
 from pave.demo.training import demo_activities, training_demo_load
+from pave.testing import make_user
 from pave.training import selectors
 from pave.training.models import Event, Participant
 from pave.training.tests.conftest import D
@@ -86,7 +87,7 @@ def test_the_activities_have_their_real_dates_and_places(loaded):
 
 def test_officers_names_are_in_arabic_and_certificates_were_issued(loaded):
     _organisations, result = loaded
-    officers = [p for p in Participant.objects.filter(stakeholder_group="government_officer")]
+    officers = list(Participant.objects.filter(stakeholder_group="government_officer"))
     assert all("\u0600" <= p.full_name[0] <= "\u06ff" for p in officers)
     # One per person and event: the fourteen at both Beirut workshops hold two.
     assert result.certificates == 36 + (89 + 14) + 8 + 15
@@ -106,8 +107,6 @@ def test_the_demo_is_deterministic():
 
 
 def test_the_donor_sees_the_suppressed_counts_of_the_events_it_funds(loaded):
-    from pave.testing import make_user
-
     organisations, _ = loaded
     eva = make_user("eva", organisations["EU-LB"], "donor_viewer")
     scope = selectors.aggregate_scope(user=eva, organisation_code="IOM-LB")

@@ -173,4 +173,5 @@ def test_exported_cells_cannot_run_as_formulas():
     assert "'=HYPERLINK(1)" in content.decode("utf-8-sig")
     # ... and the apostrophe is taken off again on the way back in.
     table, _ = importers.read_table("x.csv", content)
+    assert table is not None
     assert table.rows[0][1] == ["=HYPERLINK(1)"]

@@ -292,6 +292,7 @@ def test_an_import_records_people_attendance_and_scores_and_matches_on_the_secon
     assert (again.created, again.matched) == (0, 3)
     assert counts() == (3, 3, 2)  # nobody twice
     audit = AuditEvent.objects.filter(action="training.import").first()
+    assert audit is not None
     assert audit.detail["created"] == 0 and "full_name" in audit.fields
 
 
@@ -388,6 +389,7 @@ def test_the_attendance_grid_marks_present_and_absent(trainer, attended):
 
 def test_scores_must_fit_the_maximum(trainer, attended):
     participant = Participant.objects.first()
+    assert participant is not None
     with pytest.raises(ValidationError) as caught:
         services.test_record(
             actor=trainer,
@@ -403,6 +405,7 @@ def test_scores_must_fit_the_maximum(trainer, attended):
 def test_certificates_go_to_people_present_once(trainer, attended):
     session = attended.sessions.get()
     absent = Participant.objects.order_by("pk").last()
+    assert absent is not None
     services.attendance_record(
         actor=trainer,
         event_id=attended.pk,
@@ -547,6 +550,7 @@ def test_many_people_are_matched_in_one_query(trainer, personas, django_assert_n
 
 def test_scores_out_of_another_maximum_replace_the_old_ones(trainer, attended):
     nour = Participant.objects.order_by("pk").first()
+    assert nour is not None
     test = services.test_record(
         actor=trainer,
         event_id=attended.pk,

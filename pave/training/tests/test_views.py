@@ -213,6 +213,7 @@ def test_certificates_from_the_event_page(client, trainer, attended):
     response = client.post(reverse("training:certificates-issue", args=[attended.pk]), follow=True)
     assert "3 participants now hold a certificate." in html_of(response)
     certificate = Certificate.objects.first()
+    assert certificate is not None
     pdf = client.get(reverse("training:certificate-pdf", args=[certificate.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     revoke = client.post(reverse("training:certificate-revoke", args=[certificate.pk]), follow=True)
