@@ -9,3 +9,5 @@ class AssistanceConfig(AppConfig):
     # through pave.core.extensions and never imports assistance.
     timeline_source = "pave.assistance.selectors.assistance_timeline"
     timeline_fields = "pave.assistance.selectors.TIMELINE_FIELDS"
+    # Services delivered are a source of the counting engine (pave.core.counting).
+    counting_sources = "pave.assistance.counting.SOURCES"

@@ -7,7 +7,8 @@ import to dodge a cycle, and the layers stay one-way.
 
 Attributes in use: ``reindexer`` (rebuild blind indexes under the current key, see
 `pave keys rotate`), ``timeline_source`` and ``timeline_fields`` (records an app adds to case
-timelines), ``system_checks`` (Django system checks run at start-up).
+timelines), ``system_checks`` (Django system checks run at start-up), ``counting_sources``
+(``{source: Adapter}`` tables of the records the counting engine counts, pave.core.counting).
 """
 
 from __future__ import annotations
