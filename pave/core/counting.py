@@ -311,12 +311,19 @@ def _counted_path(adapter: Adapter, definition: Definition) -> str | None:
 
 @dataclass
 class Computed:
-    """The value, a breakdown per disaggregation ({category: n}) and per crossing of two
-    ({(category, category): n})."""
+    """The value, a breakdown per disaggregation ({category: n}), per crossing of two
+    ({(category, category): n}) and the totals asked for beside the value ({name: n})."""
 
     value: int
     breakdowns: dict[str, dict[str, int]]
     crossed: dict[tuple[str, str], dict[tuple[str, str], int]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def _same_records(definitions: Iterable[Definition]) -> None:
+    keys = {(d.source, d.period_field, tuple(sorted(d.filters.items()))) for d in definitions}
+    if len(keys) > 1:
+        raise ValueError("Totals count the same records: one source, period field and filters.")
 
 
 def compute(
@@ -326,43 +333,60 @@ def compute(
     period: Period,
     disaggregations: tuple[str, ...] | None = None,
     crossings: tuple[tuple[str, str], ...] = (),
+    totals: Mapping[str, Definition] | None = None,
 ) -> Computed:
-    """The value and its breakdowns (and crossed breakdowns), in one query.
+    """The value and its breakdowns (and crossed breakdowns, and other totals of the same
+    records: e.g. the rows and distinct events beside the distinct people), in one query.
 
     The records are reduced once to their distinct (counted value, category per
     disaggregation) tuples (or, counting rows, to the number of rows per combination of
     categories); the value and each breakdown are then counted from that set, in the same
     statement (a materialised common table expression and one UNION ALL branch each).
     """
+    totals = dict(totals or {})
+    _same_records([definition, *totals.values()])
     names = tuple(definition.disaggregations if disaggregations is None else disaggregations)
     dims = tuple(dict.fromkeys(names + tuple(name for pair in crossings for name in pair)))
-    adapter, records = counted(
-        definition, organisation=organisation, period=period, disaggregations=dims
-    )
+    if totals:  # counted over the records themselves, not an equivalent
+        adapter, records = scoped(definition, organisation=organisation, period=period)
+    else:
+        adapter, records = counted(
+            definition, organisation=organisation, period=period, disaggregations=dims
+        )
     key = _counted_path(adapter, definition)
     if not dims:
-        counter = Count(key, distinct=True) if key else Count("pk")
-        return Computed(value=records.aggregate(n=counter)["n"] or 0, breakdowns={})
+        counters = {name: _counter(adapter, d) for name, d in totals.items()}
+        found = records.aggregate(pave_value=_counter(adapter, definition), **counters)
+        value = found.pop("pave_value") or 0
+        return Computed(value, {}, totals={name: n or 0 for name, n in found.items()})
     # As text, so that the UNION's branches agree on every column's type (PostgreSQL).
     columns = {
         f"pave_d{i}": Cast(dimension(adapter, definition, name), CharField())
         for i, name in enumerate(dims)
     }
-    if key:
-        reduced = records.annotate(pave_k=F(key), **columns)
-        reduced = reduced.values("pave_k", *columns).distinct().order_by()
+    # What each total counts: rows (None) or the distinct values of a column.
+    counts_of = {name: _counted_path(adapter, d) for name, d in totals.items()}
+    more = {
+        f"pave_t{i}": F(path)
+        for i, path in enumerate(counts_of.values())
+        if path is not None and path != key
+    }
+    kept = ["pave_k", *columns, *more] if key else [*columns, *more]
+    reduced = records.annotate(**({"pave_k": F(key)} if key else {}), **columns, **more)
+    if key is None or None in counts_of.values():
+        reduced = reduced.values(*kept).annotate(pave_n=Count("pk")).order_by()
     else:
-        reduced = records.annotate(**columns).values(*columns).annotate(pave_n=Count("pk"))
-        reduced = reduced.order_by()
+        reduced = reduced.values(*kept).distinct().order_by()
     inner, params = reduced.query.sql_with_params()
     connection = connections[records.db]
     quote = connection.ops.quote_name
+    rows = f"SUM({quote('pave_n')})"
     if key:
         # Within one disaggregation the tuples are distinct per (value, category) already.
         total = f"COUNT(DISTINCT {quote('pave_k')})"
-        each = f"COUNT({quote('pave_k')})" if len(dims) == 1 else total
+        each = f"COUNT({quote('pave_k')})" if len(dims) == 1 and not more else total
     else:
-        total = each = f"SUM({quote('pave_n')})"
+        total = each = rows
     aliases = [quote(alias) for alias in columns]
 
     def branch(which: int, grouped: tuple[int, ...], counter: str) -> str:
@@ -375,18 +399,26 @@ def compute(
     branches += [branch(i, (i,), each) for i in range(len(names))]
     pairs = [(dims.index(a), dims.index(b)) for a, b in crossings]
     branches += [branch(len(dims) + j, pair, total) for j, pair in enumerate(pairs)]
+    for i, path in enumerate(counts_of.values()):
+        column = "pave_k" if path == key else f"pave_t{i}"
+        counter = rows if path is None else f"COUNT(DISTINCT {quote(column)})"
+        branches.append(branch(-2 - i, (), counter))
     materialized = "MATERIALIZED " if _materialize_keyword(connection) else ""
     sql = f"WITH pave_records AS {materialized}({inner}) " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        found = cursor.fetchall()
     value = 0
     counts: dict[str, dict[str, int]] = {name: {} for name in names}
     crossed: dict[tuple[str, str], dict[tuple[str, str], int]] = {pair: {} for pair in crossings}
-    for row in rows:
+    named_totals: dict[str, int] = {}
+    total_names = list(counts_of)
+    for row in found:
         which, n = row[0], int(row[-1] or 0)
-        if which < 0:
+        if which == -1:
             value = n
+        elif which < -1:
+            named_totals[total_names[-2 - which]] = n
         elif which < len(dims):
             name = dims[which]
             category = _category(name, row[1 + which])
@@ -400,7 +432,13 @@ def compute(
         value=value,
         breakdowns={n: dict(sorted(c.items())) for n, c in counts.items()},
         crossed={pair: dict(sorted(c.items())) for pair, c in crossed.items()},
+        totals={name: named_totals.get(name, 0) for name in total_names},
     )
+
+
+def _counter(adapter: Adapter, definition: Definition) -> Count:
+    key = _counted_path(adapter, definition)
+    return Count(key, distinct=True) if key else Count("pk")
 
 
 def tally(
@@ -410,16 +448,11 @@ def tally(
     filters), in one query: e.g. people, rows and distinct events of the same attendances."""
     if not definitions:
         return {}
-    first = next(iter(definitions.values()))
-    same = (first.source, first.period_field, dict(first.filters))
-    if any((d.source, d.period_field, dict(d.filters)) != same for d in definitions.values()):
-        raise ValueError("A tally counts the same records: one source, period and filters.")
-    adapter, records = scoped(first, organisation=organisation, period=period)
-    counters = {}
-    for name, definition in definitions.items():
-        key = _counted_path(adapter, definition)
-        counters[name] = Count(key, distinct=True) if key else Count("pk")
-    return {name: n or 0 for name, n in records.aggregate(**counters).items()}
+    first, *_ = definitions.values()
+    computed = compute(
+        first, organisation=organisation, period=period, disaggregations=(), totals=definitions
+    )
+    return computed.totals
 
 
 def _materialize_keyword(connection: Any) -> bool:

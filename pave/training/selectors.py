@@ -308,9 +308,9 @@ def participants_aggregate(
     results framework's participant indicators are: a person counts once however many
     sessions and events they attended. A session counts when it overlaps the period (dates
     inclusive; None leaves that end open). With `partner`, only events that organisation is a
-    partner of. Three queries (people and their breakdowns; attendances, events and sessions;
-    the knowledge tests). Nothing is suppressed here: callers whose output leaves the
-    organisation pass the result through `aggregates.suppress_counts`.
+    partner of. Two queries: the people, their breakdowns, the attendances, events and
+    sessions in one statement; the knowledge tests. Nothing is suppressed here: callers whose
+    output leaves the organisation pass the result through `aggregates.suppress_counts`.
     """
     filters: dict[str, tuple[str, ...]] = {}
     if event_types:
@@ -325,22 +325,17 @@ def participants_aggregate(
             "participants", count, "session_dates", filters, distinct_field=distinct_field
         )
 
-    period = counting.Period.between(date_from, date_to)
     people = counting.compute(
         definition("distinct_persons"),
         organisation=organisation,
-        period=period,
+        period=counting.Period.between(date_from, date_to),
         disaggregations=tuple(_BREAKDOWNS),
         crossings=(_GROUP_BY_SEX,),
-    )
-    totals = counting.tally(
-        {
+        totals={
             "attendances": definition("rows"),
             "events": definition("distinct_values", "event"),
             "sessions": definition("distinct_values", "session"),
         },
-        organisation=organisation,
-        period=period,
     )
     sexes, groups = codelists.Sex.values, StakeholderGroup.values
     cross: dict[str, dict[str, int]] = {group: _zeros(sexes, {}) for group in groups}
@@ -349,7 +344,7 @@ def participants_aggregate(
     by = people.breakdowns
     result: dict[str, Any] = {
         "participants": people.value,
-        **totals,
+        **people.totals,
         "by_sex": _zeros(sexes, by["sex"]),
         "by_stakeholder_group": _zeros(groups, by["stakeholder_group"]),
         "by_country": by["country"],

@@ -169,7 +169,7 @@ def _oracle(organisation, *, date_from, date_to, event_types=(), groups=(), part
     ],
 )
 def test_the_counting_engine_counts_what_the_sign_in_rows_say(loaded, kw):
-    """The aggregates come from the counting engine (pave.core.counting) in three queries;
+    """The aggregates come from the counting engine (pave.core.counting) in two queries;
     counted row by row in Python, the sheets give the same numbers, cell for cell."""
     organisations, _ = loaded
     kw = {"date_from": None, "date_to": None, **kw}
@@ -182,10 +182,10 @@ def test_the_counting_engine_counts_what_the_sign_in_rows_say(loaded, kw):
     assert counted["participants"] > 0
 
 
-def test_an_aggregate_takes_three_queries_whatever_the_number_of_rows(
+def test_an_aggregate_takes_two_queries_whatever_the_number_of_rows(
     loaded, django_assert_num_queries
 ):
     organisations, _ = loaded
-    # People and breakdowns (one statement), attendances/events/sessions, knowledge tests.
-    with django_assert_num_queries(3):
+    # People, breakdowns, attendances, events and sessions in one statement; knowledge tests.
+    with django_assert_num_queries(2):
         aggregate(organisations["IOM-LB"], partner=organisations["GSD-LB"])
