@@ -337,6 +337,7 @@ def compute(
 ) -> Computed:
     """The value and its breakdowns (and crossed breakdowns, and other totals of the same
     records: e.g. the rows and distinct events beside the distinct people), in one query.
+    Without disaggregations, a plain aggregate of the value and the totals.
 
     The records are reduced once to their distinct (counted value, category per
     disaggregation) tuples (or, counting rows, to the number of rows per combination of
@@ -439,20 +440,6 @@ def compute(
 def _counter(adapter: Adapter, definition: Definition) -> Count:
     key = _counted_path(adapter, definition)
     return Count(key, distinct=True) if key else Count("pk")
-
-
-def tally(
-    definitions: Mapping[str, Definition], *, organisation: Model, period: Period
-) -> dict[str, int]:
-    """Several undisaggregated counts of the same records (one source, period field and
-    filters), in one query: e.g. people, rows and distinct events of the same attendances."""
-    if not definitions:
-        return {}
-    first, *_ = definitions.values()
-    computed = compute(
-        first, organisation=organisation, period=period, disaggregations=(), totals=definitions
-    )
-    return computed.totals
 
 
 def _materialize_keyword(connection: Any) -> bool:

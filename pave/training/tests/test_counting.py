@@ -63,28 +63,32 @@ def test_a_crossing_counts_people_by_two_breakdowns_at_once(sessions):
     }
 
 
-def test_a_tally_counts_people_rows_and_values_of_the_same_records_in_one_query(
+def test_totals_count_people_rows_and_values_of_the_same_records_in_the_same_query(
     sessions, django_assert_num_queries
 ):
-    period = Period.between(None, None)
-    with django_assert_num_queries(1):
-        totals = counting.tally(
-            {
-                "people": people("session_dates"),
-                "rows": Definition("participants", "rows", "session_dates"),
-                "sessions": Definition(
-                    "participants", "distinct_values", "session_dates", distinct_field="session"
-                ),
-            },
-            organisation=sessions,
-            period=period,
-        )
-    assert totals == {"people": 3, "rows": 5, "sessions": 2}
+    everything = Period.between(None, None)
+    totals = {
+        "rows": Definition("participants", "rows", "session_dates"),
+        "sessions": Definition(
+            "participants", "distinct_values", "session_dates", distinct_field="session"
+        ),
+    }
+    for disaggregations in [(), ("sex",)]:
+        with django_assert_num_queries(1):
+            computed = counting.compute(
+                people("session_dates"),
+                organisation=sessions,
+                period=everything,
+                disaggregations=disaggregations,
+                totals=totals,
+            )
+        assert (computed.value, computed.totals) == (3, {"rows": 5, "sessions": 2})
     with pytest.raises(ValueError, match="same records"):
-        counting.tally(
-            {"a": people("session_dates"), "b": people("event_date")},
+        counting.compute(
+            people("session_dates"),
             organisation=sessions,
-            period=period,
+            period=everything,
+            totals={"other": people("event_date")},
         )
 
 
