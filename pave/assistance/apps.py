@@ -11,3 +11,5 @@ class AssistanceConfig(AppConfig):
     timeline_fields = "pave.assistance.selectors.TIMELINE_FIELDS"
     # `pave worker` reminds case workers of follow-up visits (idempotent: once per visit).
     periodic_tasks = {"pave.assistance.tasks.follow_up_reminders": 6 * 3600}
+    # Services delivered are a source of the counting engine (pave.core.counting).
+    counting_sources = "pave.assistance.counting.SOURCES"

@@ -1,6 +1,6 @@
 """The indicator definition language: what a computed indicator counts, as data.
 
-A definition is a small JSON object, validated here in plain Python (no Django), e.g.
+A definition is a small JSON object, validated here in plain Python, e.g.
 
     {"source": "services", "count": "distinct_persons",
      "filters": {"status": ["delivered"]}, "period_field": "delivered_on",
@@ -8,11 +8,16 @@ A definition is a small JSON object, validated here in plain Python (no Django),
 
 - source: cases, services, screenings, referrals or participants;
 - count: distinct_persons (people once, however many records), rows (records), or
-  distinct_values with "distinct_field" (e.g. how many countries the delegates came from);
-- filters: {field: [allowed values, ...]} — records matching every field;
-- period_field: the date that places a record in a reporting period;
+  distinct_values with "distinct_field" (e.g. how many countries the delegates came from,
+  how many events or sessions were held);
+- filters: {field: [allowed values, ...]} — records matching every field (participants'
+  "partner": the codes of organisations the event is run with);
+- period_field: the date that places a record in a reporting period (participants:
+  event_date, the session's first day, or session_dates, any day of the session);
 - disaggregations: the breakdowns reported with the value.
 
+The counting engine (pave.core.counting) counts what a Definition says; each source's records
+are described by the app that owns them (its `counting.py`, registered as `counting_sources`).
 `validate()` returns a Definition or raises DefinitionError with one message per problem,
 keyed by the path of the offending part ("filters.status", "disaggregations[1]").
 """
@@ -20,10 +25,11 @@ keyed by the path of the offending part ("filters.status", "disaggregations[1]")
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-COUNTS = ("distinct_persons", "rows", "distinct_values")
+from pave.core import counting
+
 KEYS = {"source", "count", "distinct_field", "filters", "period_field", "disaggregations"}
 
 
@@ -89,10 +95,16 @@ SOURCES: dict[str, SourceSpec] = {
     "participants": SourceSpec(
         "event participants",
         ("distinct_persons", "rows", "distinct_values"),
-        ("event_date",),
-        {"event_type": None, "stakeholder_group": None, "country": None, "event": None},
+        ("event_date", "session_dates"),
+        {
+            "event_type": None,
+            "stakeholder_group": None,
+            "country": None,
+            "event": None,
+            "partner": None,
+        },
         ("sex", "country", "stakeholder_group", "event_type", "month"),
-        distinct_fields=("country",),
+        distinct_fields=("country", "event", "session"),
     ),
 }
 
@@ -105,20 +117,9 @@ class DefinitionError(Exception):
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
-@dataclass(frozen=True)
-class Definition:
-    source: str
-    count: str
-    period_field: str
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    disaggregations: tuple[str, ...] = ()
-    distinct_field: str = ""
-
-    @property
-    def counts_people(self) -> bool:
-        """Counts of people (or their records) are suppressed when small; counts of
-        countries or other values are not about anyone."""
-        return self.count != "distinct_values"
+class Definition(counting.Definition):
+    """A validated indicator definition: what the counting engine counts (source, count,
+    period field, filters, disaggregations, distinct field)."""
 
     @property
     def charted(self) -> bool:
@@ -126,18 +127,6 @@ class Definition:
         count of people broken down by sex and age, the breakdown the charts are built on
         (its sources also know the month and the people's citizenship)."""
         return self.count == "distinct_persons" and "sex_age" in self.disaggregations
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "source": self.source,
-            "count": self.count,
-            "period_field": self.period_field,
-            "filters": {k: list(v) for k, v in self.filters.items()},
-            "disaggregations": list(self.disaggregations),
-        }
-        if self.distinct_field:
-            data["distinct_field"] = self.distinct_field
-        return data
 
 
 def _one_of(value: Any, allowed: tuple[str, ...], what: str) -> str | None:

@@ -15,13 +15,13 @@ from django.utils import timezone
 from pave.accounts.models import User
 from pave.accounts.roles import CaseScope
 from pave.assistance.models import FollowUpVisit
+from pave.cases import workflow
 from pave.cases.models import Case
 from pave.core.codelists import CaseStage
+from pave.core.counting import Period, compute, drill_down
 from pave.monitoring import definitions
 from pave.monitoring.access import DONOR_READERS, INDICATOR_EDITORS, REPORT_READERS
-from pave.monitoring.compute import Period, compute, drill_down
 from pave.monitoring.models import (
-    BudgetLine,
     Expenditure,
     Indicator,
     IndicatorKind,
@@ -351,10 +351,6 @@ def expenditures_recent(*, project: Project, limit: int = 10) -> list[Expenditur
     )
 
 
-def budget_lines_of(*, project: Project) -> QuerySet[BudgetLine]:
-    return BudgetLine.objects.filter(project=project).order_by("code")
-
-
 def may_edit_indicators(user: User, project: Project) -> bool:
     return user.role in INDICATOR_EDITORS and user.organisation_id == project.organisation_id
 
@@ -449,10 +445,7 @@ class DashboardSummary:
 
     @property
     def open_cases(self) -> int:
-        return sum(s.count for s in self.stages if s.stage not in CLOSED_STAGES)
-
-
-CLOSED_STAGES = frozenset({CaseStage.CLOSED, CaseStage.CLOSED_REFERRED})
+        return sum(s.count for s in self.stages if s.stage not in workflow.CLOSED_STAGES)
 
 
 def caseload_by_stage(*, organisation_id: int) -> list[StageCount]:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
 from pave.core.audit import Actor, audit_record
+from pave.core.counting import Period
 from pave.monitoring import definitions, outputs, selectors
 from pave.monitoring.access import INDICATOR_EDITORS
-from pave.monitoring.compute import Period
 from pave.monitoring.models import (
     BudgetLine,
     CoFunding,

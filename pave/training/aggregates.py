@@ -1,93 +1,30 @@
-"""Counting people, not rows: pure functions behind the training aggregates (no Django).
+"""What the training aggregates publish: pure functions behind them (no Django).
 
-A sign-in sheet has one row per person per session; a programme reports people. Every count
-here is of distinct participants: the officer who came to three sessions is one officer
-trained. Disaggregations by sex, stakeholder group and country partition the people (they
-add up to the total); by event type they need not (someone at a workshop and at a dialogue
-counts once under each type, and once in the total).
+The aggregates count people, not rows (selectors.participants_aggregate, with the counting
+engine of pave.core.counting): a sign-in sheet has one row per person per session; a
+programme reports people, and the officer who came to three sessions is one officer trained.
+Disaggregations by sex, stakeholder group and country partition the people (they add up to
+the total); by event type they need not (someone at a workshop and at a dialogue counts once
+under each type, and once in the total). Here: which of those counts may be published
+(small-cell suppression) and the knowledge-test summary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from pave.privacy.suppression import suppress
 
-
-@dataclass(frozen=True)
-class Fact:
-    """One participant present at one session."""
-
-    participant: int
-    sex: str
-    group: str
-    country: str
-    event_type: str
-    event: int
-    session: int
-
-
-def _zeros(codes: Iterable[str]) -> dict[str, int]:
-    return dict.fromkeys(codes, 0)
-
-
-def count_participants(
-    facts: Iterable[Fact],
-    *,
-    sexes: Sequence[str] = (),
-    groups: Sequence[str] = (),
-    event_types: Sequence[str] = (),
-) -> dict[str, Any]:
-    """Distinct participants, overall and disaggregated; the listed codes always appear (0).
-
-    `attendances` is the number of facts (person-sessions): what a sum of sign-in sheets
-    would report, shown beside the number of people so the difference is visible.
-    """
-    people: dict[int, Fact] = {}
-    types_of: dict[int, set[str]] = {}
-    events: set[int] = set()
-    sessions: set[int] = set()
-    attendances = 0
-    for fact in facts:
-        attendances += 1
-        people.setdefault(fact.participant, fact)
-        types_of.setdefault(fact.participant, set()).add(fact.event_type)
-        events.add(fact.event)
-        sessions.add(fact.session)
-    by_sex, by_group = _zeros(sexes), _zeros(groups)
-    by_type, by_country = _zeros(event_types), dict[str, int]()
-    cross: dict[str, dict[str, int]] = {group: _zeros(sexes) for group in groups}
-    for participant, fact in people.items():
-        by_sex[fact.sex] = by_sex.get(fact.sex, 0) + 1
-        by_group[fact.group] = by_group.get(fact.group, 0) + 1
-        country = fact.country or "unknown"
-        by_country[country] = by_country.get(country, 0) + 1
-        row = cross.setdefault(fact.group, _zeros(sexes))
-        row[fact.sex] = row.get(fact.sex, 0) + 1
-        for event_type in types_of[participant]:
-            by_type[event_type] = by_type.get(event_type, 0) + 1
-    return {
-        "participants": len(people),
-        "attendances": attendances,
-        "events": len(events),
-        "sessions": len(sessions),
-        "by_sex": by_sex,
-        "by_stakeholder_group": by_group,
-        "by_country": dict(sorted(by_country.items())),
-        "by_event_type": by_type,
-        "by_stakeholder_group_and_sex": cross,
-    }
-
-
 # --- small-cell suppression ------------------------------------------------------------------
 
 
 def suppress_counts(result: Mapping[str, Any], *, threshold: int) -> dict[str, Any]:
-    """The counts of `count_participants` fit to leave the organisation: small cells and
-    the cells that would give them away are None; `suppressed` says whether any was hidden."""
+    """The counts of `selectors.participants_aggregate` fit to leave the organisation: small
+    cells and the cells that would give them away are None; `suppressed` says whether any was
+    hidden. (The publication rule for that shape; the cells are suppressed by
+    pave.privacy.suppression.)"""
     total = ("participants",)
     cells: dict[Hashable, int] = {total: result["participants"]}
     lines: list[list[Hashable]] = []

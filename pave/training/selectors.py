@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
-from pave.core import codelists
+from pave.core import codelists, counting
 from pave.privacy.selectors import suppression_threshold
 from pave.training import aggregates
 from pave.training.models import (
@@ -276,18 +276,20 @@ def _in_period(prefix: str, date_from: datetime.date | None, date_to: datetime.d
     return condition
 
 
-def _aggregated_events(
-    *,
-    organisation: Organisation,
-    event_types: Sequence[str] | None,
-    partner: Organisation | None,
-) -> QuerySet[Event]:
-    events = Event.objects.filter(organisation=organisation)
-    if event_types:
-        events = events.filter(event_type__in=list(event_types))
-    if partner is not None:
-        events = events.filter(partners=partner)
-    return events
+# The breakdowns of the participants (each partitions them, but event types may overlap) and
+# the crossing of stakeholder group by sex, with the key each has in the aggregate.
+_BREAKDOWNS = {
+    "sex": "by_sex",
+    "stakeholder_group": "by_stakeholder_group",
+    "country": "by_country",
+    "event_type": "by_event_type",
+}
+_GROUP_BY_SEX = ("stakeholder_group", "sex")
+
+
+def _zeros(codes: Sequence[str], found: dict[str, int]) -> dict[str, int]:
+    """Every listed code (0 when nobody), then the others found."""
+    return {**dict.fromkeys(codes, 0), **found}
 
 
 def participants_aggregate(
@@ -302,32 +304,58 @@ def participants_aggregate(
     """Distinct people present at the organisation's sessions in the period, disaggregated
     by sex, stakeholder group, country and event type, with the knowledge-test summary.
 
-    A person counts once however many sessions and events they attended. A session counts
-    when it overlaps the period (dates inclusive; None leaves that end open). With `partner`,
-    only events that organisation is a partner of. Nothing is suppressed here: callers whose
+    Counted by the counting engine (pave.core.counting) with the participants source, as the
+    results framework's participant indicators are: a person counts once however many
+    sessions and events they attended. A session counts when it overlaps the period (dates
+    inclusive; None leaves that end open). With `partner`, only events that organisation is a
+    partner of. Two queries: the people, their breakdowns, the attendances, events and
+    sessions in one statement; the knowledge tests. Nothing is suppressed here: callers whose
     output leaves the organisation pass the result through `aggregates.suppress_counts`.
     """
-    events = _aggregated_events(organisation=organisation, event_types=event_types, partner=partner)
-    present = Attendance.objects.filter(
-        present=True, session__event__in=events.values("pk")
-    ).filter(_in_period("session__", date_from, date_to))
+    filters: dict[str, tuple[str, ...]] = {}
+    if event_types:
+        filters["event_type"] = tuple(event_types)
     if stakeholder_groups:
-        present = present.filter(participant__stakeholder_group__in=list(stakeholder_groups))
-    rows = present.values_list(
-        "participant_id",
-        "participant__sex",
-        "participant__stakeholder_group",
-        "participant__country",
-        "session__event__event_type",
-        "session__event_id",
-        "session_id",
+        filters["stakeholder_group"] = tuple(stakeholder_groups)
+    if partner is not None:
+        filters["partner"] = (partner.code,)
+
+    def definition(count: str, distinct_field: str = "") -> counting.Definition:
+        return counting.Definition(
+            "participants", count, "session_dates", filters, distinct_field=distinct_field
+        )
+
+    people = counting.compute(
+        definition("distinct_persons"),
+        organisation=organisation,
+        period=counting.Period.between(date_from, date_to),
+        disaggregations=tuple(_BREAKDOWNS),
+        crossings=(_GROUP_BY_SEX,),
+        totals={
+            "attendances": definition("rows"),
+            "events": definition("distinct_values", "event"),
+            "sessions": definition("distinct_values", "session"),
+        },
     )
-    result = aggregates.count_participants(
-        (aggregates.Fact(*row) for row in rows.iterator(chunk_size=5000)),
-        sexes=codelists.Sex.values,
-        groups=StakeholderGroup.values,
-        event_types=EventType.values,
-    )
+    sexes, groups = codelists.Sex.values, StakeholderGroup.values
+    cross: dict[str, dict[str, int]] = {group: _zeros(sexes, {}) for group in groups}
+    for (group, sex), n in people.crossed[_GROUP_BY_SEX].items():
+        cross.setdefault(group, _zeros(sexes, {}))[sex] = n
+    by = people.breakdowns
+    result: dict[str, Any] = {
+        "participants": people.value,
+        **people.totals,
+        "by_sex": _zeros(sexes, by["sex"]),
+        "by_stakeholder_group": _zeros(groups, by["stakeholder_group"]),
+        "by_country": by["country"],
+        "by_event_type": _zeros(EventType.values, by["event_type"]),
+        "by_stakeholder_group_and_sex": cross,
+    }
+    events = Event.objects.filter(organisation=organisation)
+    if event_types:
+        events = events.filter(event_type__in=list(event_types))
+    if partner is not None:
+        events = events.filter(partners=partner)
     tested = KnowledgeTest.objects.filter(
         event__in=events.filter(
             pk__in=Session.objects.filter(_in_period("", date_from, date_to)).values("event_id")

@@ -1,9 +1,10 @@
-"""The definition language (definitions.SOURCES) and the engine (compute.ADAPTERS) describe
-the same sources: whatever a definition may name, the engine knows where to find."""
+"""The definition language (definitions.SOURCES) and the counting engine's sources (the
+adapters the apps register, pave.core.counting.adapters()) are one table: whatever a
+definition may name, the engine knows where to find."""
 
 import pytest
 
-from pave.monitoring.compute import ADAPTERS
+from pave.core.counting import adapters
 from pave.monitoring.definitions import SOURCES
 
 # Disaggregations the engine derives from the adapter's person fields, not from `extra`.
@@ -18,12 +19,12 @@ _PERSON_PATHS = {
 
 
 def test_every_source_has_an_adapter_and_every_adapter_a_source():
-    assert set(ADAPTERS) == set(SOURCES)
+    assert set(adapters()) == set(SOURCES)
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_every_name_a_definition_may_use_has_a_path(source):
-    spec, adapter = SOURCES[source], ADAPTERS[source]
+    spec, adapter = SOURCES[source], adapters()[source]
     assert set(spec.filters) == set(adapter.filters)
     assert set(spec.period_fields) <= set(adapter.period)
     for name in spec.disaggregations:

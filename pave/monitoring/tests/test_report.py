@@ -9,8 +9,8 @@ from django.test import override_settings
 from pave.accounts.models import User
 from pave.assistance.models import ServiceDelivery, ServiceType
 from pave.cases.models import Case
+from pave.core.counting import Period, compute
 from pave.demo.generate import demo_generate
-from pave.monitoring.compute import Period, compute
 from pave.monitoring.definitions import validate
 from pave.monitoring.models import Project
 from pave.monitoring.selectors import PUBLIC, indicator_drill_down, report_build
@@ -177,8 +177,8 @@ def test_the_charted_indicator_is_found_by_its_definition_not_its_code(demo):
 
 
 def test_participant_indicators_and_training_aggregates_count_the_same_people(needs_training):
-    """Both count distinct people present at the organisation's sessions; until the training
-    aggregates are computed by this engine, the numbers are held in step here."""
+    """Both are counted by the counting engine with the participants source (distinct
+    people present at the organisation's sessions): the same people, whichever asks."""
     start, end = datetime.date(2013, 2, 1), datetime.date(2015, 1, 31)
     names = ("sex", "stakeholder_group", "event_type", "country")
     computed = compute(
