@@ -22,6 +22,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
@@ -150,6 +151,10 @@ def database_tables() -> set[str]:
     return set(connection.introspection.table_names())
 
 
+def _columns(cursor: Any, table: str) -> set[str]:
+    return {column.name for column in connection.introspection.get_table_description(cursor, table)}
+
+
 def stored_data_key_ids() -> set[str]:
     """Ids of the data keys that stored data needs: every key canary's, plus, for data written
     before canaries existed, the key of one sampled value per encrypted column. Empty on a
@@ -167,9 +172,10 @@ def stored_data_key_ids() -> set[str]:
             table = model._meta.db_table
             if table not in tables:
                 continue
+            columns = _columns(cursor, table)
             for field in model._meta.concrete_fields:
-                if not getattr(field, "encrypted", False):
-                    continue
+                if not getattr(field, "encrypted", False) or field.column not in columns:
+                    continue  # not encrypted, or added by a migration not applied yet
                 column = qn(str(field.column))
                 cursor.execute(
                     f"SELECT {column} FROM {qn(table)} WHERE {column} <> '' LIMIT 1"  # noqa: S608 - names from models
@@ -271,6 +277,8 @@ def keyed_audit_ids() -> set[str]:
     if "core_auditevent" not in database_tables():
         return set()
     with connection.cursor() as cursor:
+        if "key_id" not in _columns(cursor, "core_auditevent"):
+            return set()  # before the upgrade's migration: nothing is signed yet
         cursor.execute("SELECT DISTINCT key_id FROM core_auditevent WHERE key_id <> ''")
         return {row[0] for row in cursor.fetchall()}
 
