@@ -299,13 +299,18 @@ def audit_key_file_ensure() -> Path | None:
             "log is signed with it. Restore the file from your backup (or set PAVE_AUDIT_KEY)."
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it a moment ago
-        return None
+    # Written whole under a private name, then linked into place: a process starting at the
+    # same moment sees either no file or the complete key, and only one key ever wins.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(secrets.token_urlsafe(32) + "\n")
-    os.chmod(path, 0o600)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:  # another process made it a moment ago
+        return None
+    finally:
+        tmp.unlink()
     return path
 
 

@@ -70,6 +70,8 @@ def _canary_problem(ring: crypto.Keyring, canary: KeyCanary) -> str:
 
 
 def _audit_key_problems() -> list[str]:
+    if settings.PAVE_AUDIT_KEY:
+        crypto.audit_key()  # a malformed key is refused here, not at the first write
     signed = crypto.keyed_audit_ids()
     if not signed:
         return []

@@ -240,3 +240,10 @@ def test_the_chain_is_never_continued_under_another_key(chain):
         crypto.reset_keyring()
         with pytest.raises(crypto.MissingKeyError, match=chain[-1].key_id):
             audit_record(actor="cli:root", action="under a new key")
+
+
+def test_a_short_audit_key_is_refused_before_any_write(db, capsys):
+    with override_settings(PAVE_AUDIT_KEY="too short"):
+        crypto.reset_keyring()
+        assert run_cli("check") == 1
+        assert "at least 32 characters" in capsys.readouterr().err
