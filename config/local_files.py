@@ -14,6 +14,8 @@ from config.env import env_str
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
 DATA_KEYS_FILE = "data_keys"
+AUDIT_KEY_FILE = "audit_key"
+AUDIT_CHECKPOINT_FILE = "audit-checkpoints"
 
 
 def data_dir() -> Path:

@@ -1,6 +1,7 @@
 """PAVE settings: one module, every value from the environment (the README's Configuration
 table). Tests use config/test_settings.py."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -187,6 +188,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Personal-data encryption keys: "id:base64key,..." — the first encrypts, all decrypt.
 PAVE_DATA_KEYS = env_str("PAVE_DATA_KEYS")
 PAVE_KEYS_FILE = DATA_DIR / local_files.DATA_KEYS_FILE
+# The audit log's HMAC key (never in the database): PAVE_AUDIT_KEY (32+ characters), else the
+# file PAVE_AUDIT_KEY_FILE, generated once into the data directory by the setup commands.
+# (Read directly: env_str would read PAVE_AUDIT_KEY_FILE at import, before PAVE can say which
+# key is missing.)
+PAVE_AUDIT_KEY = os.environ.get("PAVE_AUDIT_KEY", "")
+PAVE_AUDIT_KEY_FILE = Path(
+    os.environ.get("PAVE_AUDIT_KEY_FILE") or DATA_DIR / local_files.AUDIT_KEY_FILE
+)
+# Where `pave audit checkpoint` (and every `pave audit verify`) anchors the chain's head.
+PAVE_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("PAVE_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / local_files.AUDIT_CHECKPOINT_FILE))
+)
+# Anonymous certificate checks (/verify/<code>/): at most this many per client address per
+# window, counted in the database so that every worker process shares the count.
+PAVE_VERIFY_RATE_LIMIT = env_int("PAVE_VERIFY_RATE_LIMIT", 30)
+PAVE_VERIFY_RATE_WINDOW_SECONDS = env_int("PAVE_VERIFY_RATE_WINDOW_SECONDS", 600)
 # Behind a load balancer, trust the first X-Forwarded-For address for the audit log.
 PAVE_TRUST_X_FORWARDED_FOR = env_bool("PAVE_TRUST_X_FORWARDED_FOR", False)
 PAVE_PORT = env_int("PAVE_PORT", 8000)

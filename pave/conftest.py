@@ -1,13 +1,18 @@
+import itertools
 import os
 import shutil
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test import override_settings
 from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from pave.core import crypto
 from pave.testing import Personas
+
+_checkpoint_files = itertools.count()
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +24,15 @@ def _fresh_keyring():
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints():
+    """Each test its own audit checkpoint file: a checkpoint of one test's (rolled back) log
+    would fail the next test's `pave audit verify`. Yields the file's path."""
+    path = settings.DATA_DIR / "audit-checkpoints.d" / f"{next(_checkpoint_files)}"
+    with override_settings(PAVE_AUDIT_CHECKPOINT_FILE=path):
+        yield path
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language. A request in Arabic leaves Arabic active in
     the thread (LocaleMiddleware activates, nothing deactivates), which would otherwise leak
@@ -26,6 +40,35 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def file_keys(db, tmp_path):
+    """Data keys in a file of the test's own, starting as a copy of the session's: the test
+    database's key canary was written under that key, and keys fail closed (a fresh file would
+    be refused). For tests that rotate or retire keys. Yields the file's path."""
+    crypto.keyring()  # the session's key file exists from here on
+    path = tmp_path / "data_keys"
+    shutil.copy(settings.PAVE_KEYS_FILE, path)
+    with override_settings(PAVE_DATA_KEYS="", PAVE_KEYS_FILE=path):
+        crypto.reset_keyring()
+        yield path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The session's data and audit keys, made once. And between transactional tests Django
+    empties every table with TRUNCATE, which the audit log's trigger refuses on PostgreSQL:
+    the test database alone has that trigger disabled (pave/core/tests/test_audit.py enables
+    it again, inside its own transaction)."""
+    with django_db_blocker.unblock():
+        # The session's keys exist from here: no test counts the queries that look for them.
+        crypto.keyring()
+        crypto.audit_key()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER pave_audit_no_truncate")
+    yield
 
 
 @pytest.fixture

@@ -1,18 +1,38 @@
-"""The append-only, hash-chained audit log: writing events and verifying the chain."""
+"""The append-only, hash-chained audit log: writing events, verifying the chain, anchoring
+its head outside the database.
+
+The chain is keyed: each row's `hash` is HMAC-SHA-256, under the audit key (crypto.audit_key,
+never stored in the database), of the row and the previous row's hash. Whoever holds only the
+database can neither alter a row nor delete one and re-sign the rest. Rows written before
+keyed chains (empty `key_id`) keep their plain SHA-256 and verify as before; they are accepted
+only before the first keyed row, which then anchors them (its HMAC covers their last hash).
+
+Deleting the newest rows, or every row, leaves a valid chain; checkpoints catch it: `pave audit
+checkpoint` appends the head's seq and hash to a file outside the database, and verification
+fails when a row a checkpoint covers is missing or different. Rows written after the last
+checkpoint can still be cut off unnoticed; so can anything by someone holding both the
+database and the audit key (docs/security.md, "Audit log").
+"""
 
 from __future__ import annotations
 
 import contextvars
+import datetime
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeAlias
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pave.core import crypto
 from pave.core.models import AuditEvent
 
 # Who acts: a user, or a label such as "cli:root" for commands run by an operator.
@@ -27,7 +47,7 @@ client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_add
 
 
 def _canonical(event: AuditEvent) -> bytes:
-    body = {
+    body: dict[str, Any] = {
         "seq": event.seq,
         "at": event.at.isoformat(timespec="microseconds"),
         "actor": event.actor_id,
@@ -41,11 +61,20 @@ def _canonical(event: AuditEvent) -> bytes:
         "detail": event.detail,
         "prev_hash": event.prev_hash,
     }
+    if event.key_id:  # unkeyed rows keep the body they were hashed with
+        body["key_id"] = event.key_id
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    """The row's hash: HMAC under the audit key for keyed rows, plain SHA-256 for rows written
+    before keyed chains (and by the attack the keyed chain defeats)."""
+    if not event.key_id:
+        return hashlib.sha256(_canonical(event)).hexdigest()
+    key = crypto.audit_key()
+    if event.key_id != key.key_id:
+        raise ImproperlyConfigured(f"audit key {event.key_id} is not the configured one")
+    return key.sign(_canonical(event))
 
 
 def _lock_chain() -> None:
@@ -71,12 +100,20 @@ def audit_record(
     """
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        key = crypto.audit_key()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash", "key_id").first()
+        if last and last[2] and last[2] != key.key_id:
+            # Never continue a chain under another key: the right one is lost or replaced.
+            raise crypto.MissingKeyError(
+                f"audit key {last[2]} missing: the audit log is signed with it, and "
+                f"{key.source} holds another key ({key.key_id}). Restore it from your backup."
+            )
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
         if obj is not None:
             object_type = object_type or obj._meta.model_name
             object_id = object_id or obj.pk
-        real_actor = None if isinstance(actor, str) or actor is None else actor
+        # core knows users as the base model; the column is the configured user model.
+        real_actor: Any = None if isinstance(actor, str) or actor is None else actor
         event = AuditEvent(
             seq=seq,
             at=timezone.now(),
@@ -90,10 +127,29 @@ def audit_record(
             fields=sorted(set(fields)),
             detail=detail or {},
             prev_hash=prev_hash,
+            key_id=key.key_id,
         )
         event.hash = compute_hash(event)
         event.save(force_insert=True)
         return event
+
+
+def audit_record_daily(*, actor: Actor, action: str, obj: Any, fields: Iterable[str] = ()) -> bool:
+    """Record `action` on `obj` at most once per day (UTC); True if recorded now.
+
+    For anonymous lookups anyone can repeat (the public certificate check): one row per object
+    and day keeps who-looked-at-what without letting a script grow the chained log by a row
+    per request. Two processes racing on the first lookup may both record: at most a few."""
+    start = (
+        timezone.now().astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    )
+    seen = AuditEvent.objects.filter(
+        object_type=obj._meta.model_name, object_id=str(obj.pk), action=action, at__gte=start
+    )
+    if seen.exists():
+        return False
+    audit_record(actor=actor, action=action, obj=obj, fields=fields, detail={"per": "day"})
+    return True
 
 
 @dataclass(frozen=True)
@@ -110,12 +166,140 @@ def audit_verify(events: Iterable[AuditEvent] | None = None) -> Iterator[ChainPr
     """Yield every break in the chain, in order; no output means the log is intact."""
     if events is None:
         events = AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
-    expected_seq, prev_hash = 1, GENESIS
+    try:
+        key: crypto.AuditKey | None = crypto.audit_key()
+    except ImproperlyConfigured as exc:
+        key, key_problem = None, str(exc)
+    unkeyed_until = unkeyed_rows_checkpointed()
+    expected_seq, prev_hash, keyed = 1, GENESIS, False
     for event in events:
         if event.seq != expected_seq:
             yield ChainProblem(expected_seq, None, f"missing (next row present is {event.seq})")
         elif event.prev_hash != prev_hash:
             yield ChainProblem(event.seq, event.pk, "previous-hash link broken")
-        if compute_hash(event) != event.hash:
+        if event.key_id:
+            keyed = True
+            if key is None or event.key_id != key.key_id:
+                reason = key_problem if key is None else "not the configured audit key"
+                yield ChainProblem(
+                    event.seq, event.pk, f"signed with audit key {event.key_id}: {reason}"
+                )
+            elif compute_hash(event) != event.hash:
+                yield ChainProblem(event.seq, event.pk, "contents altered (hash mismatch)")
+        elif keyed:
+            # Keyed chains never go back to plain hashes: this row was re-hashed without the key.
+            yield ChainProblem(event.seq, event.pk, "unsigned row after the keyed chain began")
+        elif event.seq > unkeyed_until:
+            # Unsigned rows are those of an older release, checkpointed at the upgrade; others
+            # were re-hashed without the key (the whole log rewritten the unkeyed way).
+            yield ChainProblem(event.seq, event.pk, "unsigned row no checkpoint vouches for")
+        elif compute_hash(event) != event.hash:
             yield ChainProblem(event.seq, event.pk, "contents altered (hash mismatch)")
         expected_seq, prev_hash = event.seq + 1, event.hash
+
+
+# --- Checkpoints: the chain's head, anchored outside the database -----------------------------
+
+CHECKPOINT_TAG = "pave-audit-checkpoint"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    at: str
+    seq: int
+    hash: str
+    key_id: str
+
+    def line(self) -> str:
+        return (
+            f"{CHECKPOINT_TAG} {self.at} seq={self.seq} hash={self.hash} key={self.key_id or '-'}"
+        )
+
+
+def checkpoint_file() -> Path:
+    return Path(settings.PAVE_AUDIT_CHECKPOINT_FILE)
+
+
+def checkpoints_read(path: Path | None = None) -> list[Checkpoint]:
+    """Every checkpoint in the file (none if there is no file); a malformed line is an error."""
+    path = path or checkpoint_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    found = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            tag, at, seq, hash_, key = line.split()
+            if tag != CHECKPOINT_TAG or not seq.startswith("seq=") or not hash_.startswith("hash="):
+                raise ValueError(line)
+            key_id = key.removeprefix("key=")
+            found.append(Checkpoint(at, int(seq[4:]), hash_[5:], "" if key_id == "-" else key_id))
+        except ValueError as exc:
+            raise ValueError(f"{path} line {number} is not a checkpoint") from exc
+    return found
+
+
+def checkpoints_verify(path: Path | None = None) -> Iterator[str]:
+    """Yield one sentence per checkpoint the database no longer matches: a covered row missing
+    (deleted, the table emptied, the head rolled back) or different (rewritten)."""
+    points = checkpoints_read(path)
+    if not points:
+        return
+    stored: dict[int, str] = {}
+    wanted = sorted({point.seq for point in points})
+    for start in range(0, len(wanted), 500):
+        rows = AuditEvent.objects.filter(seq__in=wanted[start : start + 500])
+        stored.update(rows.values_list("seq", "hash"))
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    for point in points:
+        if point.seq not in stored:
+            yield (
+                f"checkpoint of {point.at} covers seq={point.seq}, but that row is missing "
+                f"(the log now ends at seq={head})"
+            )
+        elif stored[point.seq] != point.hash:
+            yield f"checkpoint of {point.at}: row seq={point.seq} differs from the one recorded"
+
+
+def unkeyed_rows_checkpointed() -> int:
+    """Up to which seq unsigned rows (from before keyed chains) are vouched for: the highest
+    checkpoint of an unsigned head, written when the upgrade's `pave migrate` ran."""
+    try:
+        points = checkpoints_read()
+    except ValueError:
+        return 0
+    return max((point.seq for point in points if not point.key_id), default=0)
+
+
+def audit_checkpoint_unkeyed_head() -> Checkpoint | None:
+    """On upgrade (after `pave migrate`): anchor the rows written before keyed chains, so that
+    they verify as before while a log re-hashed without the key does not."""
+    head = AuditEvent.objects.order_by("-seq").first()
+    if head is None or head.key_id or unkeyed_rows_checkpointed() >= head.seq:
+        return None
+    return audit_checkpoint()
+
+
+def audit_checkpoint(path: Path | None = None) -> Checkpoint | None:
+    """Append the head's seq and keyed hash to the checkpoint file (mode 0600); None when the
+    log is empty. Verify before: a checkpoint of a broken chain anchors the breakage."""
+    head = AuditEvent.objects.order_by("-seq").first()
+    if head is None:
+        return None
+    point = Checkpoint(
+        at=timezone.now().astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        seq=head.seq,
+        hash=head.hash,
+        key_id=head.key_id,
+    )
+    path = path or checkpoint_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(point.line() + "\n")
+    os.chmod(path, 0o600)
+    return point

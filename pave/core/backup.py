@@ -30,8 +30,10 @@ COPY_CHUNK = 1024 * 1024
 
 KEYS_REMINDER = (
     "The backup holds personal data only as ciphertext and does not contain the keys. Keep the "
-    "data keys (PAVE_DATA_KEYS, or data_keys in the data directory) and the secret key in a "
-    "separate, safe place: without them this backup cannot be read, by anyone."
+    "data keys (PAVE_DATA_KEYS, or data_keys in the data directory), the audit key "
+    "(PAVE_AUDIT_KEY, or audit_key) and the secret key in a separate, safe place: without the "
+    "data keys this backup cannot be read, by anyone; without the audit key its audit log "
+    "cannot be verified."
 )
 
 

@@ -1,8 +1,14 @@
-"""AES-256-GCM field encryption and HMAC blind indexes with rotatable keys.
+"""AES-256-GCM field encryption and HMAC blind indexes with rotatable keys; the audit-log key.
 
 Key material comes from PAVE_DATA_KEYS ("id:base64key,id:base64key"; the first key encrypts,
 every listed key decrypts) or, on a laptop install, from a file generated into the data
 directory. Ciphertext is stored as text: "pave1:<key id>:<base64(nonce || ciphertext+tag)>".
+
+Keys fail closed: a key file is generated only while the database holds nothing encrypted
+(no ciphertext, no key canary, no keyed audit row). Once data exists, a missing file is an
+error naming the key ids the data needs (`MissingKeyError`), never a new key. This module is
+importable before Django's apps are loaded (the `pave` command uses it), so it reaches the
+models through the app registry, not by import.
 """
 
 from __future__ import annotations
@@ -16,12 +22,15 @@ import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 PREFIX = "pave1"
@@ -29,6 +38,10 @@ PREFIX = "pave1"
 
 class DecryptionError(Exception):
     """A stored value cannot be decrypted with any configured key."""
+
+
+class MissingKeyError(ImproperlyConfigured):
+    """A key that stored data needs is not configured: PAVE refuses to start or to make one."""
 
 
 @dataclass(frozen=True)
@@ -86,13 +99,16 @@ class Keyring:
     def current(self) -> DataKey:
         return self.keys[0]
 
-    def encrypt(self, plaintext: str, context: str) -> str:
+    def encrypt(self, plaintext: str, context: str, key_id: str = "") -> str:
+        """Ciphertext under the current key (or the configured key `key_id`, for canaries)."""
+        key_id = key_id or self.current.key_id
         nonce = os.urandom(12)
-        sealed = self._by_id[self.current.key_id].encrypt(
-            nonce, plaintext.encode("utf-8"), context.encode()
-        )
+        sealed = self._by_id[key_id].encrypt(nonce, plaintext.encode("utf-8"), context.encode())
         payload = base64.b64encode(nonce + sealed).decode()
-        return f"{PREFIX}:{self.current.key_id}:{payload}"
+        return f"{PREFIX}:{key_id}:{payload}"
+
+    def has(self, key_id: str) -> bool:
+        return key_id in self._by_id
 
     def decrypt(self, token: str, context: str) -> str:
         try:
@@ -125,18 +141,89 @@ _lock = threading.Lock()
 _keyring: Keyring | None = None
 
 
+def database_tables() -> set[str]:
+    """The tables of the default database; none when it does not exist yet (a SQLite file is
+    not created just to look: `pave check` on a fresh install writes nothing)."""
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        if name != ":memory:" and not name.startswith("file:") and not Path(name).exists():
+            return set()
+    return set(connection.introspection.table_names())
+
+
+def _columns(cursor: Any, table: str) -> set[str]:
+    return {column.name for column in connection.introspection.get_table_description(cursor, table)}
+
+
+def stored_data_key_ids() -> set[str]:
+    """Ids of the data keys that stored data needs: every key canary's, plus, for data written
+    before canaries existed, the key of one sampled value per encrypted column. Empty on a
+    fresh database. Raises the database's error when it cannot be reached (fail closed)."""
+    tables = database_tables()
+    if not tables:
+        return set()
+    found: set[str] = set()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if "core_keycanary" in tables:
+            cursor.execute("SELECT key_id FROM core_keycanary")
+            found.update(row[0] for row in cursor.fetchall())
+        for model in apps.get_models():
+            table = model._meta.db_table
+            if table not in tables:
+                continue
+            columns = _columns(cursor, table)
+            for field in model._meta.concrete_fields:
+                if not getattr(field, "encrypted", False) or field.column not in columns:
+                    continue  # not encrypted, or added by a migration not applied yet
+                column = qn(str(field.column))
+                cursor.execute(
+                    f"SELECT {column} FROM {qn(table)} WHERE {column} <> '' LIMIT 1"  # noqa: S608 - names from models
+                )
+                row = cursor.fetchone()
+                if row:
+                    found.add(Keyring.key_id_of(row[0]))
+    return found
+
+
+def missing_key_message(key_ids: set[str], where: str) -> str:
+    return (
+        f"data key(s) {', '.join(sorted(key_ids))} missing: the database holds values "
+        f"encrypted under them, and {where} does not have them. Restore the key file from "
+        "your backup (or set PAVE_DATA_KEYS). PAVE never generates a new key while "
+        "encrypted data exists."
+    )
+
+
+def keys_file_ensure() -> Path | None:
+    """On a laptop install (no PAVE_DATA_KEYS), generate the data-key file when there is none
+    and the database holds nothing encrypted; return its path if created now. Raise
+    MissingKeyError when stored data needs a key and the file is gone."""
+    if settings.PAVE_DATA_KEYS:
+        return None
+    path = Path(settings.PAVE_KEYS_FILE)
+    if path.exists():
+        return None
+    needed = stored_data_key_ids()
+    if needed:
+        raise MissingKeyError(missing_key_message(needed, str(path)))
+    write_keys_file(path, [new_key()])
+    return path
+
+
 def load_keyring() -> Keyring:
-    """Keys from PAVE_DATA_KEYS, else the data-directory file (generated once, with a warning)."""
+    """Keys from PAVE_DATA_KEYS, else the data-directory file (generated once, with a warning,
+    only while nothing encrypted is stored)."""
     if settings.PAVE_DATA_KEYS:
         return Keyring(parse_keys(settings.PAVE_DATA_KEYS), source="environment")
-    path = Path(settings.PAVE_KEYS_FILE)
-    if not path.exists():
+    created = keys_file_ensure()
+    if created is not None:
         logger.warning(
             "PAVE_DATA_KEYS is not set: generated a data key into %s (mode 0600). "
             "Back it up: without it the personal data cannot be read.",
-            path,
+            created,
         )
-        write_keys_file(path, [new_key()])
+    path = Path(settings.PAVE_KEYS_FILE)
     return Keyring(parse_keys(path.read_text()), source=str(path))
 
 
@@ -150,7 +237,103 @@ def keyring() -> Keyring:
 
 
 def reset_keyring() -> None:
-    """Forget the cached keys (after rotation, or when tests change settings)."""
-    global _keyring
+    """Forget the cached keys, data and audit (after rotation, or when tests change settings)."""
+    global _keyring, _audit_key
     with _lock:
         _keyring = None
+        _audit_key = None
+
+
+# --- The audit-log key ----------------------------------------------------------------------
+# The audit chain is an HMAC chain under this key, which never enters the database: whoever
+# holds only the database cannot re-sign rows they delete or alter.
+
+AUDIT_KEY_MIN_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class AuditKey:
+    key_id: str
+    secret: bytes
+    source: str
+
+    def sign(self, message: bytes) -> str:
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+
+
+def audit_key_from(material: str, source: str) -> AuditKey:
+    material = material.strip()
+    if len(material) < AUDIT_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"the audit key from {source} must be at least {AUDIT_KEY_MIN_LENGTH} characters"
+        )
+    secret = material.encode()
+    key_id = hmac.new(secret, b"pave audit key id", hashlib.sha256).hexdigest()[:8]
+    return AuditKey(key_id=key_id, secret=secret, source=source)
+
+
+def keyed_audit_ids() -> set[str]:
+    """Ids of the audit keys existing rows were signed with (empty on a fresh database)."""
+    if "core_auditevent" not in database_tables():
+        return set()
+    with connection.cursor() as cursor:
+        if "key_id" not in _columns(cursor, "core_auditevent"):
+            return set()  # before the upgrade's migration: nothing is signed yet
+        cursor.execute("SELECT DISTINCT key_id FROM core_auditevent WHERE key_id <> ''")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def audit_key_file_ensure() -> Path | None:
+    """Generate the audit-key file (mode 0600) when no key is configured and no audit row is
+    signed yet; return its path if created now. Raise MissingKeyError when signed rows exist
+    and the key is gone: a new key would make the whole log unverifiable."""
+    if settings.PAVE_AUDIT_KEY:
+        return None
+    path = Path(settings.PAVE_AUDIT_KEY_FILE)
+    if path.exists():
+        return None
+    signed = keyed_audit_ids()
+    if signed:
+        raise MissingKeyError(
+            f"audit key {', '.join(sorted(signed))} missing: {path} does not exist and the audit "
+            "log is signed with it. Restore the file from your backup (or set PAVE_AUDIT_KEY)."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole under a private name, then linked into place: a process starting at the
+    # same moment sees either no file or the complete key, and only one key ever wins.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(32) + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:  # another process made it a moment ago
+        return None
+    finally:
+        tmp.unlink()
+    return path
+
+
+_audit_key: AuditKey | None = None
+
+
+def audit_key() -> AuditKey:
+    """PAVE_AUDIT_KEY, else the file PAVE_AUDIT_KEY_FILE (default: in the data directory),
+    generated once while no audit row is signed."""
+    global _audit_key
+    if _audit_key is None:
+        with _lock:
+            if _audit_key is None:
+                if settings.PAVE_AUDIT_KEY:
+                    _audit_key = audit_key_from(settings.PAVE_AUDIT_KEY, "PAVE_AUDIT_KEY")
+                else:
+                    created = audit_key_file_ensure()
+                    if created is not None:
+                        logger.warning(
+                            "PAVE_AUDIT_KEY is not set: generated the audit-log key into %s "
+                            "(mode 0600). Back it up, apart from the database backups.",
+                            created,
+                        )
+                    path = Path(settings.PAVE_AUDIT_KEY_FILE)
+                    _audit_key = audit_key_from(path.read_text(), str(path))
+    return _audit_key

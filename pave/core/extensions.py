@@ -7,9 +7,11 @@ import to dodge a cycle, and the layers stay one-way.
 
 Attributes in use: ``reindexer`` (rebuild blind indexes under the current key, see
 `pave keys rotate`), ``timeline_source`` and ``timeline_fields`` (records an app adds to case
-timelines), ``system_checks`` (Django system checks run at start-up), ``counting_sources``
-(``{source: Adapter}`` tables of the records the counting engine counts, pave.core.counting);
-and ``periodic_tasks`` (a dict of task path → seconds, read by `pave.core.scheduling`).
+timelines), ``system_checks`` (Django system checks run at start-up), ``signal_receivers``
+(a function that connects an app's signal receivers, called once at start-up),
+``counting_sources`` (``{source: Adapter}`` tables of the records the counting engine counts,
+pave.core.counting); and ``periodic_tasks`` (a dict of task path → seconds, read by
+`pave.core.scheduling`).
 """
 
 from __future__ import annotations

@@ -7,9 +7,11 @@ value copied into another column does not decrypt there.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.db import models
 
 from pave.core.crypto import keyring
@@ -17,6 +19,9 @@ from pave.core.crypto import keyring
 
 class EncryptedTextField(models.TextField):
     """Free text stored as AES-256-GCM ciphertext; empty strings stay empty (no secret in '')."""
+
+    # Found by crypto.stored_data_key_ids (which cannot import this module) through this flag.
+    encrypted = True
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("blank", True)
@@ -75,3 +80,11 @@ class EncryptedDateField(EncryptedTextField):
 
     def formfield(self, **kwargs: Any) -> Any:
         return forms.DateField(required=not self.blank, **kwargs)
+
+
+def encrypted_columns() -> Iterator[tuple[type[models.Model], EncryptedTextField]]:
+    """Every encrypted column of every installed model."""
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField):
+                yield model, field

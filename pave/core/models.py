@@ -14,7 +14,9 @@ class AuditEvent(models.Model):
     """One append-only, hash-chained entry: who did what to which object, never the values.
 
     `seq` is contiguous (1, 2, 3, ...) so a deleted row shows as a gap; `hash` covers the row
-    and the previous row's hash, so an altered row breaks the chain from there on.
+    and the previous row's hash, so an altered row breaks the chain from there on. `hash` is an
+    HMAC-SHA-256 under the audit key named by `key_id` (a key kept outside the database); rows
+    written before keyed chains have an empty `key_id` and a plain SHA-256 (see audit.py).
     """
 
     seq = models.PositiveBigIntegerField(unique=True)
@@ -37,6 +39,7 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-seq"]
@@ -72,3 +75,34 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} every {self.every_seconds}s, next {self.next_run_at:%Y-%m-%d %H:%M}"
+
+
+class KeyCanary(models.Model):
+    """A known text encrypted under one data key: proves at start-up and in /healthz that the
+    configured key with this id is the one the data was written with. One row per key id,
+    written when the key is first used; its presence also says "data under this key exists"."""
+
+    key_id = models.CharField(max_length=32, unique=True)
+    token = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"canary {self.key_id}"
+
+
+class RateWindow(models.Model):
+    """Hits per client and fixed time window, shared by every worker process through the
+    database (see pave.core.ratelimit)."""
+
+    scope = models.CharField(max_length=32)
+    client = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "client", "window"], name="rate_window_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.client} @{self.window}: {self.hits}"

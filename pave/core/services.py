@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 
 from pave.core import crypto
 from pave.core.audit import Actor, audit_record
 from pave.core.extensions import contributions
-from pave.core.fields import EncryptedTextField
-
-
-def encrypted_columns() -> Iterator[tuple[type[models.Model], EncryptedTextField]]:
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, EncryptedTextField):
-                yield model, field
+from pave.core.fields import EncryptedTextField, encrypted_columns
+from pave.core.keycheck import canaries_ensure
+from pave.core.models import KeyCanary
 
 
 @dataclass
@@ -89,12 +82,17 @@ def keys_rotate(
         crypto.write_keys_file(Path(settings.PAVE_KEYS_FILE), [crypto.new_key(), *ring.keys])
         crypto.reset_keyring()
         ring = crypto.keyring()
+    canaries_ensure()  # before the first value is encrypted under a new key
     reencrypted = sum(_reencrypt_column(m, f, batch) for m, f in encrypted_columns())
     # Each app names the function that recomputes its blind indexes (AppConfig.reindexer).
     reindexed = sum(reindex() for reindex in contributions("reindexer"))
     retired: list[str] = []
-    if retire and from_file:
+    if retire:
         needed = keys_in_use() | {ring.current.key_id}
+        # No data needs these keys any more: their canaries go, so that start-up does not
+        # ask for them (with PAVE_DATA_KEYS, the operator then removes them from the list).
+        KeyCanary.objects.exclude(key_id__in=needed).delete()
+    if retire and from_file:
         kept = [key for key in ring.keys if key.key_id in needed]
         retired = [key.key_id for key in ring.keys if key.key_id not in needed]
         crypto.write_keys_file(Path(settings.PAVE_KEYS_FILE), kept)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,8 @@ from pave.accounts.http import AuthedHttpRequest
 from pave.core import codelists
 from pave.core.forms import add_service_errors
 from pave.core.http import requested_page
+from pave.core.middleware import request_client_address
+from pave.core.ratelimit import rate_limit_hit
 from pave.training import selectors, services
 from pave.training.certificates import PdfUnavailable
 from pave.training.forms import (
@@ -417,12 +420,25 @@ def certificate_revoke_view(request: AuthedHttpRequest, certificate_id: int) -> 
 
 
 def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Public: anyone holding a certificate's code sees initials, event and dates."""
+    """Public: anyone holding a certificate's code sees initials, event and dates. Checks are
+    limited per client address (PAVE_VERIFY_RATE_LIMIT per PAVE_VERIFY_RATE_WINDOW_SECONDS),
+    counted in the database so that every worker shares the count: no guessing of codes."""
     if not code:
         form = VerifyForm(request.GET or None)
         if form.is_valid():
             return redirect("training_public:verify", code=form.cleaned_data["code"].strip())
         return render(request, "training/verify.html", {"form": form})
+    if not rate_limit_hit(
+        scope="verify",
+        client=request_client_address(request),
+        limit=settings.PAVE_VERIFY_RATE_LIMIT,
+        window_seconds=settings.PAVE_VERIFY_RATE_WINDOW_SECONDS,
+    ):
+        response = render(
+            request, "training/verify.html", {"form": VerifyForm(), "throttled": True}, status=429
+        )
+        response["Retry-After"] = str(settings.PAVE_VERIFY_RATE_WINDOW_SECONDS)
+        return response
     verification = services.certificate_verify(code=code)
     return render(request, "training/verify.html", {"verification": verification})
 

@@ -26,6 +26,7 @@ def _environment(data_dir: Path, keys: str, database_url: str = "") -> dict[str,
         "PAVE_DATA_DIR": str(data_dir),
         "PAVE_SECRET_KEY": "backup-test-secret-key-that-is-long-enough-0123456789",
         "PAVE_DATA_KEYS": keys,
+        "PAVE_AUDIT_KEY": "backup-test-audit-key-0123456789-abcdefghijklmnop",
     }
     if database_url:
         env["PAVE_DATABASE_URL"] = database_url

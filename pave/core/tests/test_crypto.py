@@ -4,6 +4,7 @@ from django.test import override_settings
 
 from pave.core import crypto
 from pave.core.crypto import DecryptionError, Keyring, new_key, parse_keys
+from pave.core.models import KeyCanary
 
 
 def test_round_trip_and_fresh_nonce_every_time():
@@ -66,7 +67,10 @@ def test_keys_from_environment_take_precedence(tmp_path):
         assert not (tmp_path / "k").exists()
 
 
-def test_missing_keys_are_generated_into_a_private_file(tmp_path, caplog):
+def test_missing_keys_are_generated_into_a_private_file(db, tmp_path, caplog):
+    # A fresh install: nothing encrypted in the database (not even the canary written when
+    # the test database was created), so a key is generated as before.
+    KeyCanary.objects.all().delete()
     with override_settings(PAVE_DATA_KEYS="", PAVE_KEYS_FILE=tmp_path / "data_keys"):
         crypto.reset_keyring()
         ring = crypto.keyring()

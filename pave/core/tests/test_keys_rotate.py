@@ -1,6 +1,5 @@
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -9,13 +8,6 @@ from pave.cases.models import Case, Person
 from pave.cases.selectors import CaseFilters, case_list
 from pave.core import crypto
 from pave.testing import make_case, person_data
-
-
-@pytest.fixture
-def file_keys(tmp_path):
-    with override_settings(PAVE_DATA_KEYS="", PAVE_KEYS_FILE=tmp_path / "data_keys"):
-        crypto.reset_keyring()
-        yield tmp_path / "data_keys"
 
 
 def raw_key_ids(column: str) -> set[str]:

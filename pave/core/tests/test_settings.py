@@ -3,7 +3,6 @@ at import; e-mail leaves through SMTP when a host is configured."""
 
 import json
 import os
-import secrets
 import stat
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pave.__main__ import local_files_create
+from pave.core import crypto
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -148,10 +147,11 @@ def test_setup_commands_generate_the_keys_once_and_the_settings_read_them(tmp_pa
     assert first.returncode == 0, first.stderr
     assert "generated a secret key" in first.stderr
     assert "generated a data key" in first.stderr
+    assert "generated the audit-log key" in first.stderr
     key = (data / "secret_key").read_text()
     keys = (data / "data_keys").read_text()
-    assert stat.S_IMODE((data / "secret_key").stat().st_mode) == 0o600
-    assert stat.S_IMODE((data / "data_keys").stat().st_mode) == 0o600
+    for name in ("secret_key", "data_keys", "audit_key"):
+        assert stat.S_IMODE((data / name).stat().st_mode) == 0o600
 
     again = run(tmp_path, ["-m", "pave", "runserver", "--help"])
     assert again.returncode == 0, again.stderr
@@ -161,11 +161,15 @@ def test_setup_commands_generate_the_keys_once_and_the_settings_read_them(tmp_pa
     assert settings_from(tmp_path, "SECRET_KEY") == {"SECRET_KEY": key}
 
 
-@pytest.mark.parametrize("configured", ["PAVE_SECRET_KEY", "PAVE_DATA_KEYS"])
-def test_keys_from_the_environment_are_not_generated(tmp_path, monkeypatch, configured):
-    monkeypatch.setenv(configured, secrets.token_urlsafe(40))
-    local_files_create(tmp_path)
-    generated = {path.name for path in tmp_path.iterdir()}
-    assert generated == {"secret_key", "data_keys"} - {
-        {"PAVE_SECRET_KEY": "secret_key", "PAVE_DATA_KEYS": "data_keys"}[configured]
+@pytest.mark.parametrize("configured", ["PAVE_SECRET_KEY", "PAVE_DATA_KEYS", "PAVE_AUDIT_KEY"])
+def test_keys_from_the_environment_are_not_generated(tmp_path, configured):
+    value = crypto.new_key().encode() if configured == "PAVE_DATA_KEYS" else "k" * 40
+    result = run(tmp_path, ["-m", "pave", "runserver", "--help"], **{configured: value})
+    assert result.returncode == 0, result.stderr
+    generated = {path.name for path in (tmp_path / "data").iterdir()}
+    files = {
+        "PAVE_SECRET_KEY": "secret_key",
+        "PAVE_DATA_KEYS": "data_keys",
+        "PAVE_AUDIT_KEY": "audit_key",
     }
+    assert generated == set(files.values()) - {files[configured]}

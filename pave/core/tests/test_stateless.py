@@ -53,6 +53,7 @@ def environment(tmp_path: Path) -> Iterator[dict[str, str]]:
         "PAVE_SECRET_KEY": "stateless-test-secret-key-0123456789-abcdefghij",
         "PAVE_DATA_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
         "PAVE_LOGIN_FAILURE_LIMIT": "3",
+        "PAVE_AUDIT_KEY": "stateless-test-audit-key-0123456789-abcdefghijk",
     }
     try:
         yield env

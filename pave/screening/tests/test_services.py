@@ -234,20 +234,18 @@ def test_detainee_numbers_are_encrypted_at_rest(personas):
     assert name.startswith("pave1:") and "Selam" not in name
 
 
-def test_key_rotation_keeps_detainee_search_working(personas, tmp_path):
-    with override_settings(PAVE_DATA_KEYS="", PAVE_KEYS_FILE=tmp_path / "data_keys"):
-        crypto.reset_keyring()
-        screening = submit(personas.dina, subject={"detainee_number": "RM-77"})
-        old_index = screening.detainee_number_bidx
-        keys_rotate(actor="test")
-        crypto.reset_keyring()
-        rotated = Screening.objects.get(pk=screening.pk)
-        assert rotated.detainee_number_bidx != old_index
-        assert rotated.detainee_number == "RM-77"
-        found = selectors.screening_list(
-            user=personas.dina, filters=selectors.ScreeningFilters(detainee_number="rm 77")
-        )
-        assert list(found) == [rotated]
+def test_key_rotation_keeps_detainee_search_working(personas, file_keys):
+    screening = submit(personas.dina, subject={"detainee_number": "RM-77"})
+    old_index = screening.detainee_number_bidx
+    keys_rotate(actor="test")
+    crypto.reset_keyring()
+    rotated = Screening.objects.get(pk=screening.pk)
+    assert rotated.detainee_number_bidx != old_index
+    assert rotated.detainee_number == "RM-77"
+    found = selectors.screening_list(
+        user=personas.dina, filters=selectors.ScreeningFilters(detainee_number="rm 77")
+    )
+    assert list(found) == [rotated]
 
 
 # --- places and visits -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pave.accounts.models import User
-from pave.core.audit import Actor, audit_record
+from pave.core.audit import Actor, audit_record, audit_record_daily
 from pave.training import certificates, selectors
 from pave.training.models import (
     Attendance,
@@ -184,13 +184,14 @@ class Verification:
 @transaction.atomic
 def certificate_verify(*, code: str) -> Verification:
     """Check a code anyone may hold; 404 when no certificate has it. Recorded (anonymously),
-    since the initials are derived from a participant's name."""
+    since the initials are derived from a participant's name: the first check of a
+    certificate each day, not every one (the view also limits checks per client address)."""
     certificate = selectors.certificate_by_code(code=certificates.normalise_code(code))
     if certificate is None:
         raise Http404("No certificate with this code.")
     event = certificate.event
     first, last = selectors.event_dates(event)
-    audit_record(
+    audit_record_daily(
         actor=PUBLIC_ACTOR,
         action="training.certificate.verify",
         obj=certificate,

@@ -343,10 +343,7 @@ def test_an_exported_list_imports_back_onto_the_same_people(trainer, attended, t
     assert xlsx[:2] == b"PK" and "spreadsheetml" in xlsx_type
 
 
-def test_matching_survives_key_rotation(trainer, event, settings, tmp_path):
-    settings.PAVE_KEYS_FILE = tmp_path / "data_keys"
-    settings.PAVE_DATA_KEYS = ""
-    crypto.reset_keyring()
+def test_matching_survives_key_rotation(trainer, event, file_keys):
     run_import(trainer, event, sheet_csv(OFFICERS))
     keys_rotate(actor="cli:test")
     crypto.reset_keyring()
