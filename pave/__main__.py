@@ -21,9 +21,10 @@ def _warn(message: str) -> None:
 
 
 def local_files_create(directory: Path) -> None:
-    """Create the data directory, the secret key and the data-key file where the environment
-    names none, each with mode 0600 and a warning the first time."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Create the data directory (mode 0700), the secret key and the data-key file where the
+    environment names none, each with mode 0600 and a warning the first time. (The SQLite
+    files are made 0600 as each connection opens: pave.core.filemodes.)"""
+    local_files.data_dir_create(directory)
     if not env_str("PAVE_SECRET_KEY"):
         created = local_files.secret_key_create(directory)
         if created is not None:
