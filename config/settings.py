@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "pave.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (the CSRF check does): 413 on Content-Length alone.
+    "pave.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,9 +164,26 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "pave" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed names from `collectstatic`'s manifest; until it has been run, the
+    # plain names, served from the source tree (pave.core.staticfiles).
+    "staticfiles": {"BACKEND": "pave.core.staticfiles.ManifestOrSourceStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+STATIC_MANIFEST = STATIC_ROOT / "staticfiles.json"
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST.exists()
+
+# Uploads (docs/security.md, "Uploads"): a request body over PAVE_MAX_UPLOAD_MB is refused
+# with 413 on its Content-Length, unread (pave.core.uploads). Files stay in memory up to that
+# size, never in a clear-text temporary file (sign-in sheets hold names and phone numbers);
+# form fields up to 5 MB (the checked sign-in sheet travels sealed in a hidden field).
+PAVE_MAX_UPLOAD_MB = env_int("PAVE_MAX_UPLOAD_MB", 10)
+PAVE_MAX_REQUEST_BYTES = PAVE_MAX_UPLOAD_MB * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(5 * 1024 * 1024, PAVE_MAX_REQUEST_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = PAVE_MAX_REQUEST_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "pave.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security: secure cookies whenever served over HTTPS (PAVE_HTTPS=true in production).
 HTTPS = env_bool("PAVE_HTTPS", False)

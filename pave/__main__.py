@@ -26,9 +26,10 @@ def _warn(message: str) -> None:
 
 
 def local_files_create(directory: Path) -> None:
-    """Create the data directory and the secret key where the environment names none (mode
-    0600, with a warning the first time). Before the settings are loaded: they read the key."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Create the data directory (mode 0700) and the secret key where the environment names
+    none (mode 0600, with a warning the first time). Before the settings are loaded: they read
+    the key. (The SQLite files are made 0600 as each connection opens: pave.core.filemodes.)"""
+    local_files.data_dir_create(directory)
     if not env_str("PAVE_SECRET_KEY"):
         created = local_files.secret_key_create(directory)
         if created is not None:

@@ -5,7 +5,7 @@ Errors are always {"detail": "...", "errors": {"field": ["message", ...]}}.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, django_auth
 from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.services import token_authenticate
 from pave.core.toolkit import ConflictError
+from pave.core.uploads import too_large_message
 
 
 class BearerToken(HttpBearer):
@@ -57,6 +58,11 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 @api.exception_handler(ConflictError)
 def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
     return _error(request, 409, str(exc), {"version": [str(exc)]})
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, too_large_message())
 
 
 @api.exception_handler(Http404)

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db.backends.signals import connection_created
 
 from pave.core.extensions import contributions
+from pave.core.filemodes import sqlite_files_private
 
 
 class CoreConfig(AppConfig):
@@ -25,3 +27,4 @@ class CoreConfig(AppConfig):
             checks.register(check)
         for connect in contributions("signal_receivers"):
             connect()
+        connection_created.connect(sqlite_files_private, dispatch_uid="pave.sqlite_files_private")

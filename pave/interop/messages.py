@@ -26,4 +26,21 @@ def read_error_message(error: ReadError) -> str:
             return _("More than %(n)s rows.") % {"n": params["max_rows"]}
         case "no_header":
             return _("The file has no header row.")
+        case "unpacked_too_large":
+            return _("Unpacked, the workbook is larger than %(n)s MB.") % {"n": params["limit_mb"]}
+        case "too_many_parts":
+            return _("The workbook has more than %(n)s parts.") % {"n": params["limit"]}
+        case "compression_ratio":
+            return _("A part of the workbook is compressed more than %(n)s times.") % {
+                "n": params["limit"]
+            }
+        case "too_many_columns":
+            return _("More than %(n)s columns.") % {"n": params["max_columns"]}
+        case "too_many_cells":
+            return _("More than %(n)s filled cells.") % {"n": params["max_cells"]}
+        case "cell_too_long":
+            return _("Row %(row)s: a cell holds more than %(n)s characters.") % {
+                "row": params["row"],
+                "n": params["max_chars"],
+            }
     return str(error)

@@ -28,7 +28,8 @@ from pave.core.forms import add_service_errors
 from pave.core.http import requested_page
 from pave.core.middleware import request_client_address
 from pave.core.ratelimit import rate_limit_hit
-from pave.training import selectors, services
+from pave.interop.messages import read_error_message
+from pave.training import importers, selectors, services
 from pave.training.certificates import PdfUnavailable
 from pave.training.forms import (
     AddParticipantForm,
@@ -291,14 +292,18 @@ def import_view(request: AuthedHttpRequest, event_id: int) -> HttpResponse:
         return render(request, "training/import.html", context, status=422)
     upload = form.cleaned_data["file"]
     content = upload.read()
-    report = services.participants_import(
-        actor=request.user,
-        event_id=event.pk,
-        filename=upload.name,
-        content=content,
-        dry_run=True,
-        defaults=form.defaults(),
-    )
+    try:
+        report = services.participants_import(
+            actor=request.user,
+            event_id=event.pk,
+            filename=upload.name,
+            content=content,
+            dry_run=True,
+            defaults=form.defaults(),
+        )
+    except importers.LimitExceeded as exc:
+        form.add_error("file", read_error_message(exc))
+        return render(request, "training/import.html", context, status=413)
     context["report"] = report
     if report.ok:
         context["confirm"] = ImportConfirmForm(

@@ -128,7 +128,7 @@ def test_without_a_host_mail_goes_to_the_console_unless_a_backend_is_named(tmp_p
 
 def test_production_settings_are_the_same_when_pytest_is_loaded(tmp_path):
     values = settings_from(tmp_path, "STORAGES", "PASSWORD_HASHERS", "DATA_DIR")
-    assert "whitenoise" in values["STORAGES"]
+    assert "ManifestOrSourceStorage" in values["STORAGES"]
     assert "MD5" not in values["PASSWORD_HASHERS"]
     assert values["DATA_DIR"] == str((tmp_path / "data").resolve())
 

@@ -4,6 +4,8 @@
   byte-order mark; comma, semicolon or tab) into a `Table`: a header and the rows under it,
   every cell as text. A file that cannot be read raises `ReadError` with a `code`;
   `pave.interop.messages.read_error_message` words it for people.
+- Limits (`MAX_*`): a file beyond one raises `LimitExceeded`, a ReadError the web and API
+  answer with 413; an XLSX file's zip directory is checked before anything is unpacked.
 - `write_csv` (UTF-8 with a byte-order mark, so that spreadsheet programs read Arabic
   correctly), `write_xlsx` (one sheet, openpyxl in write-only mode) and `write_json`.
 
@@ -19,13 +21,21 @@ Pure Python (and openpyxl): no Django and no other PAVE app, so any app can use 
 from pave.interop.tabular.guard import DANGEROUS_PREFIXES, neutralise, restore
 from pave.interop.tabular.reading import (
     MAX_BYTES,
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_PARTS,
+    MAX_RATIO,
     MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    LimitExceeded,
     ReadError,
     Table,
     cell_text,
     read_csv,
     read_table,
     read_xlsx,
+    xlsx_check,
 )
 from pave.interop.tabular.writing import (
     csv_cell,
@@ -40,7 +50,14 @@ from pave.interop.tabular.writing import (
 __all__ = [
     "DANGEROUS_PREFIXES",
     "MAX_BYTES",
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_PARTS",
+    "MAX_RATIO",
     "MAX_ROWS",
+    "MAX_UNPACKED_BYTES",
+    "LimitExceeded",
     "ReadError",
     "Table",
     "cell_text",
@@ -56,4 +73,5 @@ __all__ = [
     "write_json",
     "write_xlsx",
     "xlsx_cell",
+    "xlsx_check",
 ]

@@ -11,7 +11,8 @@ from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, ErrorOut
+from pave.interop.messages import read_error_message
 from pave.training import importers, services
 from pave.training.api.schemas import (
     ImportOut,
@@ -44,7 +45,7 @@ def _import_out(report: services.ImportReport) -> dict[str, Any]:
     }
 
 
-@router.post("/events/{int:event_id}/import", response={200: ImportOut, **ERRORS})
+@router.post("/events/{int:event_id}/import", response={200: ImportOut, **ERRORS, 413: ErrorOut})
 def import_sheet(
     request: AuthedHttpRequest,
     event_id: int,
@@ -58,7 +59,8 @@ def import_sheet(
 ) -> Any:
     """Import a sign-in sheet (CSV or XLSX, multipart field `file`). With dry_run (the
     default) nothing is written and every problem is listed; otherwise all rows are
-    imported, or — if any problem remains — none, with 422 and the problems by row."""
+    imported, or — if any problem remains — none, with 422 and the problems by row. A file
+    beyond a size limit (1 MB; unpacked, rows, columns, cells) answers 413, nothing read."""
     defaults = importers.Defaults(
         stakeholder_group=stakeholder_group,
         affiliation=affiliation,
@@ -75,6 +77,9 @@ def import_sheet(
             dry_run=dry_run,
             defaults=defaults,
         )
+    except importers.LimitExceeded as exc:
+        message = read_error_message(exc)
+        return 413, {"detail": message, "errors": {"file": [message]}}
     except services.ImportRejected as exc:
         return 422, {
             "detail": _("Nothing was imported: the sheet has problems."),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pave.interop import tabular
 from pave.interop.messages import read_error_message
-from pave.interop.tabular import MAX_BYTES, MAX_ROWS, Table
+from pave.interop.tabular import MAX_BYTES, MAX_ROWS, LimitExceeded, Table
 from pave.training.importers.columns import map_columns, target_session
 from pave.training.importers.records import Columns, Defaults, Problem, SessionRef, SheetRow
 from pave.training.importers.rows import MAX_TEXT, parse_table
@@ -40,6 +40,7 @@ __all__ = [
     "MAX_TEXT",
     "Columns",
     "Defaults",
+    "LimitExceeded",
     "Problem",
     "SessionRef",
     "SheetRow",
@@ -58,8 +59,11 @@ __all__ = [
 
 def read_table(filename: str, content: bytes) -> tuple[Table | None, list[Problem]]:
     """The first sheet of an XLSX file, or a CSV file (UTF-8; comma, semicolon or tab); or
-    None and the one problem that stops the file being read."""
+    None and the one problem that stops the file being read. A file beyond a size limit
+    (pave.interop.tabular's MAX_*) raises LimitExceeded instead: the caller answers 413."""
     try:
         return tabular.read_table(filename, content, max_bytes=MAX_BYTES, max_rows=MAX_ROWS), []
+    except LimitExceeded:
+        raise
     except tabular.ReadError as error:
         return None, [Problem(None, "", read_error_message(error))]

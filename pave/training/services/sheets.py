@@ -247,7 +247,8 @@ def participants_import(
     A dry run reads and checks the whole sheet and says, row by row, who is new, who is
     already recorded and every problem, writing nothing. A real run does the same checks
     again and raises ImportRejected (nothing written) if any problem remains; otherwise it
-    records the new participants, attendance and scores in one transaction.
+    records the new participants, attendance and scores in one transaction. A file beyond a
+    size limit raises importers.LimitExceeded before it is read whole (nothing written).
     """
     event = event_for_actor(actor=actor, event_id=event_id)
     require_manager(actor)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from pave.interop.tests.bombs import shared_string_bomb
 from pave.testing import run_pave
 from pave.training.models import Participant
 from pave.training.tests.conftest import OFFICERS, sheet_csv
@@ -25,6 +26,18 @@ def test_import_dry_run_then_for_real(tmp_path, attended, event):
     code, out, err = run_pave("training", "import", str(event.pk), str(path), "--max-score", "20")
     assert code == 0 and "1 new participants, 3 already recorded" in out
     assert Participant.objects.count() == 4
+
+
+def test_import_refuses_a_workbook_bomb_and_an_oversized_file_with_a_message(tmp_path, event):
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(shared_string_bomb(100))
+    code, _out, err = run_pave("training", "import", str(event.pk), str(bomb))
+    assert code == 1 and "Unpacked, the workbook is larger than 25 MB." in err
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"Name\n" + b"x" * 1_100_000)
+    code, _out, err = run_pave("training", "import", str(event.pk), str(big))
+    assert code == 1 and "larger than 1000 kB" in err
+    assert Participant.objects.count() == 0
 
 
 def test_import_with_problems_writes_nothing_and_lists_them(tmp_path, event):

@@ -148,12 +148,16 @@ def test_session_numbers_and_dates_must_exist():
         (b"", "empty"),
         ("Name\nA\n".encode("utf-16"), "UTF-8"),
         (b"PK\x03\x04 not really a workbook", "XLSX"),
-        (b"x" * (importers.MAX_BYTES + 1), "larger"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(content, message):
     table, problems = importers.read_table("s.csv", content)
     assert table is None and message in problems[0].message
+
+
+def test_a_file_beyond_a_size_limit_is_refused_as_such():
+    with pytest.raises(importers.LimitExceeded, match="larger"):
+        importers.read_table("s.csv", b"x" * (importers.MAX_BYTES + 1))
 
 
 def test_yes_no_and_scores():

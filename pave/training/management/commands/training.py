@@ -17,6 +17,7 @@ from django.http import Http404
 
 from pave.accounts.models import Organisation
 from pave.core.management.base import ActionCommand, cli_actor
+from pave.interop.messages import read_error_message
 from pave.training import importers, selectors, services
 
 
@@ -66,6 +67,8 @@ class Command(ActionCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
+        if path.stat().st_size > importers.MAX_BYTES:  # refused before it is read
+            raise CommandError(f"the file is larger than {importers.MAX_BYTES // 1000} kB")
         defaults = importers.Defaults(
             stakeholder_group=options["group"],
             affiliation=options["organisation"],
@@ -84,6 +87,8 @@ class Command(ActionCommand):
             )
         except services.ImportRejected as exc:
             report = exc.report
+        except importers.LimitExceeded as exc:
+            raise CommandError(read_error_message(exc)) from exc
         except Http404 as exc:
             raise CommandError(f"no event {options['event_id']}") from exc
         for problem in report.problems:
