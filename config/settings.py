@@ -61,6 +61,7 @@ MIDDLEWARE = [
     # Before anything reads the body (the CSRF check does): 413 on Content-Length alone.
     "pave.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pave.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

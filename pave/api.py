@@ -1,21 +1,33 @@
 """The JSON API at /api/v1/: one NinjaAPI, one router per app, one error shape.
 
-Errors are always {"detail": "...", "errors": {"field": ["message", ...]}}.
+Errors are always {"detail": "...", "errors": {"field": ["message", ...]}}: bad input, a
+body too large (413) and an unexpected failure (500) included. Text holding a NUL character
+is refused (422) before any operation runs (`NulRefusingParser`).
 """
 
+import json
+import logging
+import traceback
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.services import token_authenticate
+from pave.core.api import ERRORS, nul_errors, nul_fields
 from pave.core.toolkit import ConflictError
 from pave.core.uploads import too_large_message
+
+logger = logging.getLogger("pave.api")
 
 
 class BearerToken(HttpBearer):
@@ -26,17 +38,54 @@ class BearerToken(HttpBearer):
         return user
 
 
+class NulText(ValidationError):
+    """Text input holding a NUL character: the names of the fields that do."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(nul_errors(names))
+
+
+class NulRefusingParser(Parser):
+    """Ninja's parser, refusing NUL characters in the JSON body, the query and form fields:
+    once here rather than in every schema (PostgreSQL cannot store them)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        names = nul_fields(data)
+        if names:
+            # Ninja turns a parser's exception into 400 "Cannot parse request body";
+            # on_http_error answers 422 for this cause.
+            raise NulText(names)
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> Any:
+        names = nul_fields({key: data.getlist(key) for key in data})
+        if names:
+            raise NulText(names)
+        return super().parse_querydict(data, list_fields, request)
+
+
 api = NinjaAPI(
     title="PAVE API",
     version="1",
     description="Protect and Assist Vulnerable and Exploited migrants — JSON API.",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    parser=NulRefusingParser(),
 )
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: dict | None = None) -> Any:
     return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/ path no operation matches (`/cases/-1`, `/nothing`): 404 in the error shape,
+    not the web's HTML page."""
+    return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
 
 
 @api.exception_handler(ValidationError)
@@ -51,8 +100,34 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
         name = ".".join(location) or "__all__"
-        errors.setdefault(name, []).append(error.get("msg", "Invalid value."))
+        # A validator's own message (a country code, a time zone), without pydantic's prefix.
+        cause = error.get("ctx", {}).get("error") if error.get("type") == "value_error" else None
+        errors.setdefault(name, []).append(str(cause) if cause else error.get("msg", ""))
     return _error(request, 422, "The data is not valid.", errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NulText):
+        return on_validation_error(request, exc.__cause__)
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: 500 in the error shape. The log names the operation and where it
+    failed, never the request's data nor the exception's message (a database error may quote
+    the values it refused)."""
+    match = request.resolver_match
+    where = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    logger.error(
+        "Unhandled %s in %s %s\n%s",
+        type(exc).__name__,
+        request.method,
+        match.route if match else "?",
+        where,
+    )
+    return _error(request, 500, _("Something went wrong on the server. It has been logged."))
 
 
 @api.exception_handler(ConflictError)
@@ -80,7 +155,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     return _error(request, 401, "Authentication required: a bearer token or a session.")
 
 
-@api.get("/me", tags=["accounts"])
+@api.get("/me", tags=["accounts"], response={200: dict, **ERRORS})
 def me(request: AuthedHttpRequest) -> dict:
     """Who the caller is: a trivial authenticated endpoint (also the benchmarks' baseline)."""
     user = request.user

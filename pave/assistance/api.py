@@ -24,7 +24,7 @@ from pave.assistance.models import (
     ServiceDelivery,
 )
 from pave.assistance.services import FOLLOW_UP, PLAN, REINTEGRATION, SERVICE, RecordKind
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, Id, Int, OptionalText, PathId, Version
 
 router = Router(tags=["assistance"])
 
@@ -52,16 +52,20 @@ class StrictIn(Schema):
 
 
 class VersionIn(StrictIn):
-    version: int = Field(..., description="The version the edit is based on")
+    version: Version
 
 
-def _created(request: AuthedHttpRequest, case_id: int, kind: RecordKind, payload: Schema) -> Any:
+def _created(request: AuthedHttpRequest, case_id: PathId, kind: RecordKind, payload: Schema) -> Any:
     data = payload.model_dump(exclude_unset=True)
     return 201, services.record_create(actor=request.user, case_id=case_id, kind=kind, data=data)
 
 
 def _updated(
-    request: AuthedHttpRequest, case_id: int, kind: RecordKind, record_id: int, payload: Schema
+    request: AuthedHttpRequest,
+    case_id: PathId,
+    kind: RecordKind,
+    record_id: PathId,
+    payload: Schema,
 ) -> Any:
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
@@ -75,7 +79,7 @@ def _updated(
     )
 
 
-def _listed(request: AuthedHttpRequest, case_id: int, kind: RecordKind, reader: Any) -> Any:
+def _listed(request: AuthedHttpRequest, case_id: PathId, kind: RecordKind, reader: Any) -> Any:
     case = services.assistance_read(actor=request.user, case_id=case_id, kinds=(kind,))
     return list(reader(case=case))
 
@@ -103,9 +107,9 @@ class ServiceTypeIn(StrictIn):
 
 
 class ServiceTypePatch(StrictIn):
-    family: str | None = None
-    name: str | None = Field(None, max_length=120)
-    description: str | None = None
+    family: OptionalText = None
+    name: OptionalText = Field(None, max_length=120)
+    description: OptionalText = None
     active: bool | None = None
     sort_order: int | None = Field(None, ge=0, le=32767)
 
@@ -128,7 +132,7 @@ def create_service_type(request: AuthedHttpRequest, payload: ServiceTypeIn) -> A
 
 @router.patch("/service-types/{int:service_type_id}", response={200: ServiceTypeOut, **ERRORS})
 def update_service_type(
-    request: AuthedHttpRequest, service_type_id: int, payload: ServiceTypePatch
+    request: AuthedHttpRequest, service_type_id: PathId, payload: ServiceTypePatch
 ) -> Any:
     """Rename, re-order, move or (de)activate a service (administrators); the code stays."""
     return services.service_type_update(
@@ -175,8 +179,8 @@ class ServiceDeliveryOut(RecordOut):
 
 
 class ServiceDeliveryIn(StrictIn):
-    service_type: int = Field(..., description="id of a service type that is offered")
-    provider: int | None = Field(None, description="organisation id; default: yours")
+    service_type: Id = Field(..., description="id of a service type that is offered")
+    provider: Id | None = Field(None, description="organisation id; default: yours")
     delivered_on: datetime.date = Field(..., description="when delivered, or planned for")
     status: str = Field("delivered", description="planned, delivered or cancelled")
     cost: Decimal | None = Field(None, description="e.g. 120.50; needs a currency")
@@ -185,13 +189,13 @@ class ServiceDeliveryIn(StrictIn):
 
 
 class ServiceDeliveryPatch(VersionIn):
-    service_type: int | None = None
-    provider: int | None = None
+    service_type: Id | None = None
+    provider: Id | None = None
     delivered_on: datetime.date | None = None
-    status: str | None = None
+    status: OptionalText = None
     cost: Decimal | None = None
-    currency: str | None = None
-    notes: str | None = Field(None, max_length=20000)
+    currency: OptionalText = None
+    notes: OptionalText = Field(None, max_length=20000)
 
 
 def _one_delivery(record: Any) -> ServiceDelivery:
@@ -202,13 +206,13 @@ def _one_delivery(record: Any) -> ServiceDelivery:
 
 
 @router.get("/cases/{int:case_id}/services", response={200: list[ServiceDeliveryOut], **ERRORS})
-def list_services(request: AuthedHttpRequest, case_id: int) -> Any:
+def list_services(request: AuthedHttpRequest, case_id: PathId) -> Any:
     """Services delivered or planned for the case, latest first."""
     return _listed(request, case_id, SERVICE, selectors.service_deliveries)
 
 
 @router.post("/cases/{int:case_id}/services", response={201: ServiceDeliveryOut, **ERRORS})
-def create_service(request: AuthedHttpRequest, case_id: int, payload: ServiceDeliveryIn) -> Any:
+def create_service(request: AuthedHttpRequest, case_id: PathId, payload: ServiceDeliveryIn) -> Any:
     status, record = _created(request, case_id, SERVICE, payload)
     return status, _one_delivery(record)
 
@@ -217,7 +221,7 @@ def create_service(request: AuthedHttpRequest, case_id: int, payload: ServiceDel
     "/cases/{int:case_id}/services/{int:record_id}", response={200: ServiceDeliveryOut, **ERRORS}
 )
 def update_service(
-    request: AuthedHttpRequest, case_id: int, record_id: int, payload: ServiceDeliveryPatch
+    request: AuthedHttpRequest, case_id: PathId, record_id: PathId, payload: ServiceDeliveryPatch
 ) -> Any:
     return _one_delivery(_updated(request, case_id, SERVICE, record_id, payload))
 
@@ -246,28 +250,28 @@ class CasePlanIn(StrictIn):
 
 
 class CasePlanPatch(VersionIn):
-    plan_type: str | None = None
-    objectives: str | None = Field(None, max_length=20000)
-    action_plan: str | None = Field(None, max_length=20000)
+    plan_type: OptionalText = None
+    objectives: OptionalText = Field(None, max_length=20000)
+    action_plan: OptionalText = Field(None, max_length=20000)
     started_on: datetime.date | None = None
     planned_end: datetime.date | None = None
     actual_end: datetime.date | None = None
-    status: str | None = None
+    status: OptionalText = None
 
 
 @router.get("/cases/{int:case_id}/plans", response={200: list[CasePlanOut], **ERRORS})
-def list_plans(request: AuthedHttpRequest, case_id: int) -> Any:
+def list_plans(request: AuthedHttpRequest, case_id: PathId) -> Any:
     return _listed(request, case_id, PLAN, selectors.case_plans)
 
 
 @router.post("/cases/{int:case_id}/plans", response={201: CasePlanOut, **ERRORS})
-def create_plan(request: AuthedHttpRequest, case_id: int, payload: CasePlanIn) -> Any:
+def create_plan(request: AuthedHttpRequest, case_id: PathId, payload: CasePlanIn) -> Any:
     return _created(request, case_id, PLAN, payload)
 
 
 @router.patch("/cases/{int:case_id}/plans/{int:record_id}", response={200: CasePlanOut, **ERRORS})
 def update_plan(
-    request: AuthedHttpRequest, case_id: int, record_id: int, payload: CasePlanPatch
+    request: AuthedHttpRequest, case_id: PathId, record_id: PathId, payload: CasePlanPatch
 ) -> CasePlan:
     return _updated(request, case_id, PLAN, record_id, payload)
 
@@ -290,7 +294,7 @@ class FollowUpOut(RecordOut):
 class FollowUpIn(StrictIn):
     due_on: datetime.date
     done_on: datetime.date | None = None
-    visited_by: int | None = Field(None, description="user id; default: you, once done")
+    visited_by: Id | None = Field(None, description="user id; default: you, once done")
     outcome: str = Field("", description="stable, needs_support, at_risk or not_reached")
     notes: str = Field("", max_length=20000)
 
@@ -298,18 +302,18 @@ class FollowUpIn(StrictIn):
 class FollowUpPatch(VersionIn):
     due_on: datetime.date | None = None
     done_on: datetime.date | None = None
-    visited_by: int | None = None
-    outcome: str | None = None
-    notes: str | None = Field(None, max_length=20000)
+    visited_by: Id | None = None
+    outcome: OptionalText = None
+    notes: OptionalText = Field(None, max_length=20000)
 
 
 @router.get("/cases/{int:case_id}/follow-ups", response={200: list[FollowUpOut], **ERRORS})
-def list_follow_ups(request: AuthedHttpRequest, case_id: int) -> Any:
+def list_follow_ups(request: AuthedHttpRequest, case_id: PathId) -> Any:
     return _listed(request, case_id, FOLLOW_UP, selectors.follow_up_visits)
 
 
 @router.post("/cases/{int:case_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
-def create_follow_up(request: AuthedHttpRequest, case_id: int, payload: FollowUpIn) -> Any:
+def create_follow_up(request: AuthedHttpRequest, case_id: PathId, payload: FollowUpIn) -> Any:
     return _created(request, case_id, FOLLOW_UP, payload)
 
 
@@ -317,7 +321,7 @@ def create_follow_up(request: AuthedHttpRequest, case_id: int, payload: FollowUp
     "/cases/{int:case_id}/follow-ups/{int:record_id}", response={200: FollowUpOut, **ERRORS}
 )
 def update_follow_up(
-    request: AuthedHttpRequest, case_id: int, record_id: int, payload: FollowUpPatch
+    request: AuthedHttpRequest, case_id: PathId, record_id: PathId, payload: FollowUpPatch
 ) -> FollowUpVisit:
     return _updated(request, case_id, FOLLOW_UP, record_id, payload)
 
@@ -336,28 +340,30 @@ class ReintegrationOut(RecordOut):
 
 class ReintegrationIn(StrictIn):
     assessed_on: datetime.date
-    economic_score: int = Field(..., description="0 (critical) to 4 (sustainable)")
-    social_score: int = Field(..., description="0 (critical) to 4 (sustainable)")
-    psychosocial_score: int = Field(..., description="0 (critical) to 4 (sustainable)")
+    economic_score: Int = Field(..., description="0 (critical) to 4 (sustainable)")
+    social_score: Int = Field(..., description="0 (critical) to 4 (sustainable)")
+    psychosocial_score: Int = Field(..., description="0 (critical) to 4 (sustainable)")
     notes: str = Field("", max_length=20000)
 
 
 class ReintegrationPatch(VersionIn):
     assessed_on: datetime.date | None = None
-    economic_score: int | None = None
-    social_score: int | None = None
-    psychosocial_score: int | None = None
-    notes: str | None = Field(None, max_length=20000)
+    economic_score: Int | None = None
+    social_score: Int | None = None
+    psychosocial_score: Int | None = None
+    notes: OptionalText = Field(None, max_length=20000)
 
 
 @router.get("/cases/{int:case_id}/reintegration", response={200: list[ReintegrationOut], **ERRORS})
-def list_reintegration(request: AuthedHttpRequest, case_id: int) -> Any:
+def list_reintegration(request: AuthedHttpRequest, case_id: PathId) -> Any:
     """Reintegration assessments of the case, latest first: the scores over time."""
     return _listed(request, case_id, REINTEGRATION, selectors.reintegration_assessments)
 
 
 @router.post("/cases/{int:case_id}/reintegration", response={201: ReintegrationOut, **ERRORS})
-def create_reintegration(request: AuthedHttpRequest, case_id: int, payload: ReintegrationIn) -> Any:
+def create_reintegration(
+    request: AuthedHttpRequest, case_id: PathId, payload: ReintegrationIn
+) -> Any:
     return _created(request, case_id, REINTEGRATION, payload)
 
 
@@ -366,6 +372,6 @@ def create_reintegration(request: AuthedHttpRequest, case_id: int, payload: Rein
     response={200: ReintegrationOut, **ERRORS},
 )
 def update_reintegration(
-    request: AuthedHttpRequest, case_id: int, record_id: int, payload: ReintegrationPatch
+    request: AuthedHttpRequest, case_id: PathId, record_id: PathId, payload: ReintegrationPatch
 ) -> ReintegrationAssessment:
     return _updated(request, case_id, REINTEGRATION, record_id, payload)

@@ -13,7 +13,7 @@ from pave.cases import rules, selectors, services, workflow
 from pave.cases.models import Case, CaseTransition
 from pave.cases.rules import TEXT_LIMITS
 from pave.cases.selectors import CaseFilters
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, LIMIT, MAX_ID, MAX_INT, OFFSET, Id, PathId
 from pave.core.toolkit import nest_errors
 
 router = Router(tags=["cases"])
@@ -59,7 +59,7 @@ class CaseFieldsIn(Schema):
     country_of_exploitation: str | None = None
     identification_source: str | None = None
     identification_date: datetime.date | None = None
-    assigned_to: int | None = Field(None, description="id of a user of your organisation")
+    assigned_to: Id | None = Field(None, description="id of a user of your organisation")
     summary: str | None = Field(None, max_length=TEXT_LIMITS["summary"])
 
 
@@ -70,7 +70,7 @@ class CaseCreateIn(CaseFieldsIn):
 
 
 class CasePatchIn(CaseFieldsIn):
-    version: int = Field(..., description="The version the edit is based on")
+    version: int = Field(..., ge=0, le=MAX_INT, description="The version the edit is based on")
     person: PersonPatch | None = None
     case_type: str | None = None
     country: str | None = None
@@ -165,10 +165,10 @@ def list_cases(
     case_type: str = "",
     country: str = "",
     sex: str = "",
-    assigned_to: int | None = None,
+    assigned_to: int | None = Query(None, ge=1, le=MAX_ID),
     is_minor: bool | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ) -> Any:
     """Cases the caller may see. `search` matches a reference prefix, an exact identity or
     phone number, or every word of a name (case, accents and Arabic letter forms ignored)."""
@@ -204,12 +204,12 @@ def create_case(request: AuthedHttpRequest, payload: CaseCreateIn) -> Any:
 
 
 @router.get("/{int:case_id}", response={200: CaseOut, **ERRORS})
-def get_case(request: AuthedHttpRequest, case_id: int) -> Any:
+def get_case(request: AuthedHttpRequest, case_id: PathId) -> Any:
     return services.case_read(actor=request.user, case_id=case_id)
 
 
 @router.patch("/{int:case_id}", response={200: CaseOut, **ERRORS})
-def update_case(request: AuthedHttpRequest, case_id: int, payload: CasePatchIn) -> Any:
+def update_case(request: AuthedHttpRequest, case_id: PathId, payload: CasePatchIn) -> Any:
     person = payload.person.model_dump(exclude_unset=True) if payload.person else {}
     try:
         return services.case_update(
@@ -228,7 +228,7 @@ def update_case(request: AuthedHttpRequest, case_id: int, payload: CasePatchIn) 
 
 class StepIn(Schema):
     reason: str = Field(..., description="Why: stored encrypted, shown on the case's timeline")
-    version: int = Field(..., description="The case version the step is based on")
+    version: int = Field(..., ge=0, le=MAX_INT, description="The case version the step is based on")
 
 
 class TransitionIn(StepIn):
@@ -311,14 +311,14 @@ def _step_out(request: AuthedHttpRequest, transition: CaseTransition) -> dict[st
 
 
 @router.get("/{int:case_id}/workflow", response={200: WorkflowOut, **ERRORS})
-def get_workflow(request: AuthedHttpRequest, case_id: int) -> Any:
+def get_workflow(request: AuthedHttpRequest, case_id: PathId) -> Any:
     """The case's stage, any closure waiting for approval, and the steps the caller may take."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
     return _workflow_out(request.user, case)
 
 
 @router.post("/{int:case_id}/transitions", response={200: StepOut, **ERRORS})
-def transition_case(request: AuthedHttpRequest, case_id: int, payload: TransitionIn) -> Any:
+def transition_case(request: AuthedHttpRequest, case_id: PathId, payload: TransitionIn) -> Any:
     """Take any step the stage graph allows from the current stage to `to_stage`.
 
     A step the graph does not allow answers 422 naming the allowed ones; a step the caller's
@@ -335,7 +335,7 @@ def transition_case(request: AuthedHttpRequest, case_id: int, payload: Transitio
 
 
 @router.post("/{int:case_id}/closure-request", response={200: StepOut, **ERRORS})
-def request_closure(request: AuthedHttpRequest, case_id: int, payload: ClosureRequestIn) -> Any:
+def request_closure(request: AuthedHttpRequest, case_id: PathId, payload: ClosureRequestIn) -> Any:
     """Ask for the case to be closed; its organisation's case managers are notified."""
     transition = services.case_closure_request(
         actor=request.user,
@@ -348,7 +348,7 @@ def request_closure(request: AuthedHttpRequest, case_id: int, payload: ClosureRe
 
 
 @router.post("/{int:case_id}/closure-approve", response={200: StepOut, **ERRORS})
-def approve_closure(request: AuthedHttpRequest, case_id: int, payload: StepIn) -> Any:
+def approve_closure(request: AuthedHttpRequest, case_id: PathId, payload: StepIn) -> Any:
     """Close the case as requested (case managers and administrators; not the requester)."""
     transition = services.case_closure_approve(
         actor=request.user, case_id=case_id, reason=payload.reason, version=payload.version
@@ -357,7 +357,7 @@ def approve_closure(request: AuthedHttpRequest, case_id: int, payload: StepIn) -
 
 
 @router.post("/{int:case_id}/closure-send-back", response={200: StepOut, **ERRORS})
-def send_back_closure(request: AuthedHttpRequest, case_id: int, payload: StepIn) -> Any:
+def send_back_closure(request: AuthedHttpRequest, case_id: PathId, payload: StepIn) -> Any:
     """Refuse the closure: the case returns to the stage it was requested from."""
     transition = services.case_closure_send_back(
         actor=request.user, case_id=case_id, reason=payload.reason, version=payload.version
@@ -366,7 +366,7 @@ def send_back_closure(request: AuthedHttpRequest, case_id: int, payload: StepIn)
 
 
 @router.post("/{int:case_id}/reopen", response={200: StepOut, **ERRORS})
-def reopen_case(request: AuthedHttpRequest, case_id: int, payload: StepIn) -> Any:
+def reopen_case(request: AuthedHttpRequest, case_id: PathId, payload: StepIn) -> Any:
     """Reopen a closed case (case managers and administrators); it returns to assistance."""
     transition = services.case_reopen(
         actor=request.user, case_id=case_id, reason=payload.reason, version=payload.version
@@ -393,7 +393,7 @@ class TimelineOut(Schema):
 
 
 @router.get("/{int:case_id}/timeline", response={200: TimelineOut, **ERRORS})
-def case_timeline(request: AuthedHttpRequest, case_id: int) -> Any:
+def case_timeline(request: AuthedHttpRequest, case_id: PathId) -> Any:
     """Everything that happened to the case, oldest first. Reading it is recorded."""
     case, entries = services.case_timeline_read(actor=request.user, case_id=case_id)
     return {"id": case.pk, "reference": case.reference, "stage": case.stage, "entries": entries}

@@ -1,8 +1,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
+from pave.core.api import NUL, NUL_MESSAGE, nul_errors, nul_fields
 from pave.core.audit import client_address
 
 CSP = "; ".join(
@@ -57,3 +59,29 @@ class ClientAddressMiddleware:
             return self.get_response(request)
         finally:
             client_address.reset(token)
+
+
+class RefuseNulMiddleware:
+    """Refuses a request whose path, query or form fields hold a NUL character: PostgreSQL
+    cannot store or compare such text, so it would end in a 500 (or, worse, after a write).
+    The API answers 422 in its error shape; a web page 400. API bodies and forms are checked
+    by the API's parser (`pave.api`); uploaded files are the importers' business."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        names = ["__all__"] if NUL in request.path_info else []
+        names += nul_fields({key: request.GET.getlist(key) for key in request.GET})
+        api = request.path_info.startswith("/api/")
+        if not api and request.method == "POST":
+            # Parsing the form here is what CSRF's check does next anyway (a too-large body
+            # raises the same error it would there).
+            names += nul_fields({key: request.POST.getlist(key) for key in request.POST})
+        if not names:
+            return self.get_response(request)
+        if api:
+            return JsonResponse(
+                {"detail": _("The data is not valid."), "errors": nul_errors(names)}, status=422
+            )
+        return HttpResponseBadRequest(str(NUL_MESSAGE), content_type="text/plain; charset=utf-8")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from pave.accounts.http import AuthedHttpRequest
+from pave.core.api import ERRORS
 from pave.monitoring import selectors, services
 
 router = Router(tags=["reports"])
@@ -30,7 +31,7 @@ class DrillQuery(ReportQuery):
     category: str = ""
 
 
-@router.get("/assistance-in-numbers")
+@router.get("/assistance-in-numbers", response={200: dict, **ERRORS})
 def assistance_in_numbers(request: AuthedHttpRequest, query: ReportQuery = Query(...)) -> dict:
     """The "Assistance in numbers" indicators. Query: project, date_from, date_to,
     audience=public for the suppressed version (always, for donor viewers). Audited as an
@@ -48,7 +49,7 @@ def assistance_in_numbers(request: AuthedHttpRequest, query: ReportQuery = Query
     return export.report.as_json()
 
 
-@router.get("/assistance-in-numbers/{code}/records")
+@router.get("/assistance-in-numbers/{code}/records", response={200: dict, **ERRORS})
 def indicator_records(
     request: AuthedHttpRequest, code: str, query: DrillQuery = Query(...)
 ) -> dict:
@@ -66,7 +67,7 @@ def indicator_records(
     return {"indicator": code, "count": len(references), "references": references}
 
 
-@router.get("/budget")
+@router.get("/budget", response={200: dict, **ERRORS})
 def budget(request: AuthedHttpRequest, project: str | None = None) -> dict:
     """Budget lines, spending and burn rate against time elapsed (report readers only)."""
     found = selectors.project_get_for_budget(user=request.user, code=project)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, LIMIT, OFFSET, PathId
 from pave.notifications import selectors, services
 
 router = Router(tags=["notifications"])
@@ -39,8 +39,8 @@ class ReadAllOut(Schema):
 def list_notifications(
     request: AuthedHttpRequest,
     unread: bool = False,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ) -> Any:
     """The caller's notifications, latest first; `unread=true` for the unread ones only."""
     rows = selectors.notifications_for_user(user=request.user, unread_only=unread)
@@ -54,7 +54,7 @@ def list_notifications(
 
 
 @router.post("/{int:notification_id}/read", response={200: NotificationOut, **ERRORS})
-def mark_read(request: AuthedHttpRequest, notification_id: int) -> Any:
+def mark_read(request: AuthedHttpRequest, notification_id: PathId) -> Any:
     return services.notification_mark_read(actor=request.user, notification_id=notification_id)
 
 

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.models import Organisation
 from pave.assistance.models import ServiceType
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, LIMIT, MAX_ID, OFFSET, CountryCode, Id, OptionalText, PathId
 from pave.referrals import selectors, services
 from pave.referrals.models import Consent, Referral, ServiceDirectoryEntry
 
@@ -110,13 +110,13 @@ class ConsentOut(Schema):
 
 
 @router.get("/cases/{int:case_id}/consents", response={200: list[ConsentOut], **ERRORS})
-def list_consents(request: AuthedHttpRequest, case_id: int) -> Any:
+def list_consents(request: AuthedHttpRequest, case_id: PathId) -> Any:
     """Every consent of a case, withdrawn ones included (newest first)."""
     return services.consent_list(actor=request.user, case_id=case_id)[1]
 
 
 @router.post("/cases/{int:case_id}/consents", response={201: ConsentOut, **ERRORS})
-def create_consent(request: AuthedHttpRequest, case_id: int, payload: ConsentIn) -> Any:
+def create_consent(request: AuthedHttpRequest, case_id: PathId, payload: ConsentIn) -> Any:
     consent = services.consent_record(
         actor=request.user,
         case_id=case_id,
@@ -131,7 +131,7 @@ def create_consent(request: AuthedHttpRequest, case_id: int, payload: ConsentIn)
 
 
 @router.post("/consents/{int:consent_id}/withdraw", response={200: ConsentOut, **ERRORS})
-def withdraw_consent(request: AuthedHttpRequest, consent_id: int, payload: WithdrawIn) -> Any:
+def withdraw_consent(request: AuthedHttpRequest, consent_id: PathId, payload: WithdrawIn) -> Any:
     """Record a withdrawal; open referrals that relied on this consent are revoked."""
     return services.consent_withdraw(
         actor=request.user, consent_id=consent_id, withdrawn_on=payload.withdrawn_on
@@ -142,7 +142,7 @@ def withdraw_consent(request: AuthedHttpRequest, consent_id: int, payload: Withd
 
 
 class ReferralIn(Schema):
-    case: int
+    case: Id
     to_org: str = Field(..., description="code of the receiving organisation")
     services: list[str] = Field(..., description="codes of the services requested")
     reason: str = Field(..., description="HTCDS cas_ReasonForOutgoingReferral value name")
@@ -247,7 +247,7 @@ def referral_out(referral: Referral, side: str, shows_person: bool) -> dict[str,
     }
 
 
-def _read(request: AuthedHttpRequest, referral_id: int) -> dict[str, Any]:
+def _read(request: AuthedHttpRequest, referral_id: PathId) -> dict[str, Any]:
     referral, side, shows_person = services.referral_read(
         actor=request.user, referral_id=referral_id
     )
@@ -260,9 +260,9 @@ def list_referrals(
     box: str = Query("received", description="received (sent to your organisation) or sent"),
     status: str = "",
     overdue: bool | None = None,
-    case: int | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    case: int | None = Query(None, ge=1, le=MAX_ID),
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ) -> Any:
     """One box of referrals, latest first; `overdue` flags those sent and not answered in
     time (settings.PAVE_REFERRAL_RESPONSE_DAYS)."""
@@ -299,31 +299,31 @@ def create_referral(request: AuthedHttpRequest, payload: ReferralIn) -> Any:
 
 
 @router.get("/{int:referral_id}", response={200: ReferralOut, **ERRORS})
-def get_referral(request: AuthedHttpRequest, referral_id: int) -> Any:
+def get_referral(request: AuthedHttpRequest, referral_id: PathId) -> Any:
     return _read(request, referral_id)
 
 
 @router.post("/{int:referral_id}/accept", response={200: ReferralOut, **ERRORS})
-def accept_referral(request: AuthedHttpRequest, referral_id: int) -> Any:
+def accept_referral(request: AuthedHttpRequest, referral_id: PathId) -> Any:
     """Receiving side. A transfer moves the case to your organisation, assigned to you."""
     services.referral_accept(actor=request.user, referral_id=referral_id)
     return _read(request, referral_id)
 
 
 @router.post("/{int:referral_id}/decline", response={200: ReferralOut, **ERRORS})
-def decline_referral(request: AuthedHttpRequest, referral_id: int, payload: ReasonIn) -> Any:
+def decline_referral(request: AuthedHttpRequest, referral_id: PathId, payload: ReasonIn) -> Any:
     services.referral_decline(actor=request.user, referral_id=referral_id, reason=payload.reason)
     return _read(request, referral_id)
 
 
 @router.post("/{int:referral_id}/complete", response={200: ReferralOut, **ERRORS})
-def complete_referral(request: AuthedHttpRequest, referral_id: int) -> Any:
+def complete_referral(request: AuthedHttpRequest, referral_id: PathId) -> Any:
     services.referral_complete(actor=request.user, referral_id=referral_id)
     return _read(request, referral_id)
 
 
 @router.post("/{int:referral_id}/revoke", response={200: ReferralOut, **ERRORS})
-def revoke_referral(request: AuthedHttpRequest, referral_id: int, payload: ReasonIn) -> Any:
+def revoke_referral(request: AuthedHttpRequest, referral_id: PathId, payload: ReasonIn) -> Any:
     """Sending side, while the referral is sent or accepted."""
     services.referral_revoke(actor=request.user, referral_id=referral_id, reason=payload.reason)
     return _read(request, referral_id)
@@ -334,15 +334,15 @@ def revoke_referral(request: AuthedHttpRequest, referral_id: int, payload: Reaso
 
 class DirectoryEntryIn(Schema):
     service: str = Field(..., description="code of the service")
-    country: str = Field(..., description="ISO 3166 alpha-2 code")
+    country: CountryCode = Field(..., description="ISO 3166 alpha-2 code")
     city: str = Field("", max_length=100)
     contact_notes: str = Field("", max_length=20000)
 
 
 class DirectoryEntryPatch(Schema):
     active: bool | None = None
-    city: str | None = Field(None, max_length=100)
-    contact_notes: str | None = Field(None, max_length=20000)
+    city: OptionalText = Field(None, max_length=100)
+    contact_notes: OptionalText = Field(None, max_length=20000)
 
 
 class DirectoryEntryOut(Schema):
@@ -397,7 +397,7 @@ def create_directory_entry(request: AuthedHttpRequest, payload: DirectoryEntryIn
 
 @router.patch("/directory/{int:entry_id}", response={200: DirectoryEntryOut, **ERRORS})
 def update_directory_entry(
-    request: AuthedHttpRequest, entry_id: int, payload: DirectoryEntryPatch
+    request: AuthedHttpRequest, entry_id: PathId, payload: DirectoryEntryPatch
 ) -> Any:
     """Administrators of the entry's organisation: stop offering it (`active`), or edit."""
     return services.directory_entry_update(

@@ -25,7 +25,17 @@ from pave.accounts.http import AuthedHttpRequest
 from pave.cases.api import CaseOut, PersonPatch
 from pave.cases.rules import PERSON_FIELDS
 from pave.cases.selectors import case_get_for_user
-from pave.core.api import ERRORS
+from pave.core.api import (
+    ERRORS,
+    LIMIT,
+    MAX_ID,
+    MAX_INT,
+    OFFSET,
+    CountryCode,
+    Id,
+    OptionalCountryCode,
+    PathId,
+)
 from pave.core.toolkit import nest_errors
 from pave.screening import selectors, services
 from pave.screening.engine import (
@@ -193,7 +203,7 @@ def list_instruments(
 # --- screenings ------------------------------------------------------------------------------
 
 
-class ConsentIn(Schema):
+class ScreeningConsentIn(Schema):
     given: bool = Field(..., description="the person consents (or assents) to the interview")
     method: str = Field("", description="verbal, written or guardian")
     informed_purpose: bool = False
@@ -216,22 +226,24 @@ class SubjectIn(Schema):
 
 class ScreeningIn(Schema):
     instrument: str
-    version: int | None = Field(None, description="the latest version when missing")
+    version: int | None = Field(
+        None, ge=1, le=MAX_INT, description="the latest version when missing"
+    )
     # Any: the engine, not pydantic, decides what an answer may be (1 and "yes" are refused).
     answers: dict[str, Any] = Field(default_factory=dict)
     interviewed_on: datetime.date
     language: str = Field(..., description="ISO 639 code of the interview's language")
     interpreter_used: bool = False
-    place: int | None = None
-    visit: int | None = None
-    consent: ConsentIn
+    place: Id | None = None
+    visit: Id | None = None
+    consent: ScreeningConsentIn
     subject: SubjectIn | None = None
     flagged_for_follow_up: bool = Field(
         False, description="flag for follow-up even when the outcome found no indication"
     )
 
 
-class ConsentOut(Schema):
+class ScreeningConsentOut(Schema):
     given: bool
     method: str
     informed_purpose: bool
@@ -304,7 +316,7 @@ class ScreeningOut(ScreeningSummaryOut):
     interpreter_used: bool
     answers: dict[str, bool | None]
     assessment: dict[str, Any]
-    consent: ConsentOut
+    consent: ScreeningConsentOut
     created_at: datetime.datetime
 
     @staticmethod
@@ -349,11 +361,11 @@ def list_screenings(
     detainee_number: str = "",
     outcome: str = "",
     flagged: bool | None = None,
-    visit: int | None = None,
-    place: int | None = None,
+    visit: int | None = Query(None, ge=1, le=MAX_ID),
+    place: int | None = Query(None, ge=1, le=MAX_ID),
     has_case: bool | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ) -> Any:
     """Screenings the caller may see, latest first. `detainee_number` finds a detainee's
     earlier screenings (spaces, dashes and case ignored)."""
@@ -372,7 +384,7 @@ def list_screenings(
 
 
 @router.get("/screenings/{int:screening_id}", response={200: ScreeningOut, **ERRORS})
-def get_screening(request: AuthedHttpRequest, screening_id: int) -> Any:
+def get_screening(request: AuthedHttpRequest, screening_id: PathId) -> Any:
     return services.screening_read(actor=request.user, screening_id=screening_id)
 
 
@@ -381,7 +393,7 @@ class FlagIn(Schema):
 
 
 @router.post("/screenings/{int:screening_id}/flag", response={200: ScreeningOut, **ERRORS})
-def flag_screening(request: AuthedHttpRequest, screening_id: int, payload: FlagIn) -> Any:
+def flag_screening(request: AuthedHttpRequest, screening_id: PathId, payload: FlagIn) -> Any:
     """Flag for follow-up (or unflag a screening whose outcome found no indication)."""
     return services.screening_flag(
         actor=request.user, screening_id=screening_id, flagged=payload.flagged_for_follow_up
@@ -398,12 +410,12 @@ class OpenCaseIn(Schema):
         None, description="overrides and additions to what the screening carries over"
     )
     case_type: str | None = Field(None, description="default: from the screening's outcome")
-    country: str | None = Field(None, description="default: the place's country")
+    country: OptionalCountryCode = Field(None, description="default: the place's country")
     summary: str | None = Field(None, max_length=20000)
 
 
 @router.post("/screenings/{int:screening_id}/open-case", response={201: CaseOut, **ERRORS})
-def open_case(request: AuthedHttpRequest, screening_id: int, payload: OpenCaseIn) -> Any:
+def open_case(request: AuthedHttpRequest, screening_id: PathId, payload: OpenCaseIn) -> Any:
     """Open a case from a screening: names, sex, estimated age, citizenship and language are
     carried over, the case type follows the outcome, and the two are linked."""
     person = payload.person.model_dump(exclude_unset=True) if payload.person else {}
@@ -424,7 +436,7 @@ def open_case(request: AuthedHttpRequest, screening_id: int, payload: OpenCaseIn
 class PlaceIn(Schema):
     name: str = Field(..., max_length=200)
     kind: str
-    country: str = Field(..., description="ISO 3166 alpha-2 code")
+    country: CountryCode = Field(..., description="ISO 3166 alpha-2 code")
     city: str = Field("", max_length=100)
 
 
@@ -457,7 +469,7 @@ def create_place(request: AuthedHttpRequest, payload: PlaceIn) -> Any:
 
 
 class VisitIn(Schema):
-    place: int
+    place: Id
     visited_on: datetime.date
     team: str = Field("", max_length=300)
     notes: str = Field("", max_length=20000)
@@ -480,9 +492,7 @@ class VisitOut(VisitSummaryOut):
 
 
 @router.get("/visits", response={200: list[VisitSummaryOut], **ERRORS})
-def list_visits(
-    request: AuthedHttpRequest, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
-) -> Any:
+def list_visits(request: AuthedHttpRequest, limit: int = LIMIT, offset: int = OFFSET) -> Any:
     """The organisation's visits, latest first, with counts (no one is named)."""
     _require_visit_access(request)
     return list(selectors.visit_list(user=request.user)[offset : offset + limit])
@@ -501,7 +511,7 @@ def create_visit(request: AuthedHttpRequest, payload: VisitIn) -> Any:
 
 
 @router.get("/visits/{int:visit_id}", response={200: VisitOut, **ERRORS})
-def get_visit(request: AuthedHttpRequest, visit_id: int) -> Any:
+def get_visit(request: AuthedHttpRequest, visit_id: PathId) -> Any:
     """A visit with the screenings of it the caller may see (who was flagged, which case)."""
     visit, screenings = services.visit_read(actor=request.user, visit_id=visit_id)
     return _visit_out(visit, screenings)

@@ -87,6 +87,13 @@ def _convert(name: str, value: Any) -> tuple[str, Any]:
         return name, [code.upper() for code in _clean_codes(name, upper, dict(countries).keys())]
     if name == "languages":
         return name, _clean_codes(name, value, [str(v) for v in (value or [])])
+    if name in ("country", "country_of_recruitment", "country_of_exploitation"):
+        # One rule for countries (pave.core.api): an ISO alpha-2 code, else a field error
+        # (django-countries raises on text such as "³").
+        code = str(value or "").strip().upper()
+        if code and code not in countries:
+            raise ValidationError({name: [_("Not an ISO 3166 alpha-2 country code (such as LB).")]})
+        return name, code
     if name in ("office", "assigned_to"):
         return f"{name}_id", getattr(value, "pk", value)
     if value is None and name not in ("age_estimate", "birth_date"):
@@ -120,7 +127,9 @@ def _validate_person(person: Person) -> dict[str, list[str]]:
 
 def _check_lengths(errors: dict[str, list[str]], instance: Any, names: Iterable[str]) -> None:
     for name in names:
-        limit, value = TEXT_LIMITS.get(name), getattr(instance, name, None)
+        # Only text has a limit; reading a relation (assigned_to) would fetch it.
+        limit = TEXT_LIMITS.get(name)
+        value = getattr(instance, name, None) if limit else None
         if limit and isinstance(value, str) and len(value) > limit:
             add_error(errors, name, _("At most %(n)s characters.") % {"n": limit})
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Router
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS, ErrorOut
+from pave.core.api import ERRORS, ErrorOut, PathId
 from pave.training import certificates, services
 from pave.training.api.schemas import (
     CertificateOut,
@@ -20,7 +20,7 @@ router = Router()
 
 
 @router.post("/events/{int:event_id}/certificates", response={200: list[CertificateOut], **ERRORS})
-def issue_certificates(request: AuthedHttpRequest, event_id: int, payload: IssueIn) -> Any:
+def issue_certificates(request: AuthedHttpRequest, event_id: PathId, payload: IssueIn) -> Any:
     """A certificate for each participant present at a session (or those listed); those who
     hold one keep it."""
     return services.certificates_issue(
@@ -33,7 +33,7 @@ def issue_certificates(request: AuthedHttpRequest, event_id: int, payload: Issue
     response={200: None, 503: ErrorOut, **ERRORS},
     url_name="training_certificate_pdf",
 )
-def certificate_pdf(request: AuthedHttpRequest, certificate_id: int) -> Any:
+def certificate_pdf(request: AuthedHttpRequest, certificate_id: PathId) -> Any:
     try:
         certificate, pdf = services.certificate_pdf(
             actor=request.user,
@@ -50,5 +50,5 @@ def certificate_pdf(request: AuthedHttpRequest, certificate_id: int) -> Any:
 
 
 @router.post("/certificates/{int:certificate_id}/revoke", response={200: CertificateOut, **ERRORS})
-def revoke_certificate(request: AuthedHttpRequest, certificate_id: int) -> Any:
+def revoke_certificate(request: AuthedHttpRequest, certificate_id: PathId) -> Any:
     return services.certificate_revoke(actor=request.user, certificate_id=certificate_id)

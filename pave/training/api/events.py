@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, LIMIT, OFFSET, YEAR, PathId
 from pave.training import selectors, services
 from pave.training.api.schemas import (
     EventIn,
@@ -31,7 +31,7 @@ def _event_data(payload: Schema) -> dict[str, Any]:
     return data
 
 
-def _event(request: AuthedHttpRequest, event_id: int) -> Event:
+def _event(request: AuthedHttpRequest, event_id: PathId) -> Event:
     return selectors.event_get_for_user(user=request.user, event_id=event_id)
 
 
@@ -40,9 +40,9 @@ def list_events(
     request: AuthedHttpRequest,
     event_type: str = "",
     country: str = "",
-    year: int | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    year: int | None = YEAR,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ) -> Any:
     """The organisation's events, latest first, with dates and distinct participants."""
     if not selectors.may_manage(request.user):
@@ -64,16 +64,16 @@ def create_event(request: AuthedHttpRequest, payload: EventIn) -> Any:
 
 
 @router.get("/events/{int:event_id}", response={200: EventOut, **ERRORS})
-def get_event(request: AuthedHttpRequest, event_id: int) -> Any:
+def get_event(request: AuthedHttpRequest, event_id: PathId) -> Any:
     return _event(request, event_id)
 
 
 @router.patch("/events/{int:event_id}", response={200: EventOut, **ERRORS})
-def update_event(request: AuthedHttpRequest, event_id: int, payload: EventPatch) -> Any:
+def update_event(request: AuthedHttpRequest, event_id: PathId, payload: EventPatch) -> Any:
     services.event_update(actor=request.user, event_id=event_id, data=_event_data(payload))
     return _event(request, event_id)
 
 
 @router.post("/events/{int:event_id}/sessions", response={201: SessionOut, **ERRORS})
-def add_session(request: AuthedHttpRequest, event_id: int, payload: SessionIn) -> Any:
+def add_session(request: AuthedHttpRequest, event_id: PathId, payload: SessionIn) -> Any:
     return 201, services.session_add(actor=request.user, event_id=event_id, **payload.dict())

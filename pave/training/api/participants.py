@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Query, Router
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, LIMIT, OFFSET, PathId
 from pave.training import selectors, services
 from pave.training.api.schemas import (
     MergeIn,
@@ -31,8 +31,8 @@ def list_participants(
     country: str = "",
     affiliation: str = "",
     event: int | None = None,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ) -> Any:
     """The organisation's participants, newest first. Reading them is recorded."""
     filters = selectors.ParticipantFilters(
@@ -72,13 +72,13 @@ def _detail(participant: Participant, history: list[Any]) -> dict[str, Any]:
 
 
 @router.get("/participants/{int:participant_id}", response={200: ParticipantDetailOut, **ERRORS})
-def get_participant(request: AuthedHttpRequest, participant_id: int) -> Any:
+def get_participant(request: AuthedHttpRequest, participant_id: PathId) -> Any:
     return _detail(*services.participant_read(actor=request.user, participant_id=participant_id))
 
 
 @router.patch("/participants/{int:participant_id}", response={200: ParticipantOut, **ERRORS})
 def update_participant(
-    request: AuthedHttpRequest, participant_id: int, payload: ParticipantPatch
+    request: AuthedHttpRequest, participant_id: PathId, payload: ParticipantPatch
 ) -> Any:
     return services.participant_update(
         actor=request.user, participant_id=participant_id, data=payload.dict(exclude_unset=True)
@@ -86,7 +86,7 @@ def update_participant(
 
 
 @router.post("/participants/{int:participant_id}/merge", response={200: MergeOut, **ERRORS})
-def merge_participants(request: AuthedHttpRequest, participant_id: int, payload: MergeIn) -> Any:
+def merge_participants(request: AuthedHttpRequest, participant_id: PathId, payload: MergeIn) -> Any:
     """Two records are one person: keep this one, move the other's attendance, scores and
     certificates here, and delete the other."""
     return services.participant_merge(

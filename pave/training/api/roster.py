@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Router
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS
+from pave.core.api import ERRORS, PathId
 from pave.training import selectors, services
 from pave.training.api.schemas import (
     AddedOut,
@@ -23,7 +23,7 @@ router = Router()
 
 
 @router.get("/events/{int:event_id}/participants", response={200: RosterOut, **ERRORS})
-def event_participants(request: AuthedHttpRequest, event_id: int) -> Any:
+def event_participants(request: AuthedHttpRequest, event_id: PathId) -> Any:
     """Everyone on the event's list with their attendance, scores and certificate."""
     event, roster = services.event_roster_read(actor=request.user, event_id=event_id)
     return {
@@ -44,7 +44,7 @@ def event_participants(request: AuthedHttpRequest, event_id: int) -> Any:
 @router.post(
     "/events/{int:event_id}/participants", response={201: AddedOut, 200: AddedOut, **ERRORS}
 )
-def add_participant(request: AuthedHttpRequest, event_id: int, payload: AddToEventIn) -> Any:
+def add_participant(request: AuthedHttpRequest, event_id: PathId, payload: AddToEventIn) -> Any:
     """Put a person on the event's list (the recorded participant if they are one: 200)."""
     data = payload.dict(include=set(services.PARTICIPANT_FIELDS))
     participant, created = services.participant_add_to_event(
@@ -60,7 +60,7 @@ def add_participant(request: AuthedHttpRequest, event_id: int, payload: AddToEve
 
 
 @router.post("/events/{int:event_id}/attendance", response={200: AttendanceOut, **ERRORS})
-def record_attendance(request: AuthedHttpRequest, event_id: int, payload: AttendanceIn) -> Any:
+def record_attendance(request: AuthedHttpRequest, event_id: PathId, payload: AttendanceIn) -> Any:
     return services.attendance_record(
         actor=request.user,
         event_id=event_id,
@@ -71,7 +71,7 @@ def record_attendance(request: AuthedHttpRequest, event_id: int, payload: Attend
 
 
 @router.post("/events/{int:event_id}/tests", response={200: TestRecordOut, **ERRORS})
-def record_test(request: AuthedHttpRequest, event_id: int, payload: TestIn) -> Any:
+def record_test(request: AuthedHttpRequest, event_id: PathId, payload: TestIn) -> Any:
     return services.test_record(
         actor=request.user,
         event_id=event_id,

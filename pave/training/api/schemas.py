@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from pave.accounts.models import Organisation
+from pave.core.api import CountryCode, Id, LocalTime, OptionalCountryCode, OptionalText
 from pave.training import certificates
 from pave.training.models import Certificate, Event, KnowledgeTest, Participant, Session
 
@@ -18,8 +19,8 @@ class SessionIn(Schema):
     date: datetime.date
     end_date: datetime.date | None = Field(None, description="last day of a multi-day session")
     title: str = Field("", max_length=200)
-    starts_at: datetime.time | None = None
-    ends_at: datetime.time | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
     venue: str = Field("", max_length=200)
 
 
@@ -40,7 +41,7 @@ class EventIn(Schema):
         description="training_workshop, information_session, policy_dialogue, "
         "awareness_session or media_workshop",
     )
-    country: str = Field(..., description="ISO 3166 alpha-2 code")
+    country: CountryCode = Field(..., description="ISO 3166 alpha-2 code")
     city: str = Field("", max_length=100)
     topics: list[str] = Field(default_factory=list)
     description: str = Field("", max_length=20000)
@@ -49,17 +50,17 @@ class EventIn(Schema):
 
 
 class EventPatch(Schema):
-    title: str | None = Field(None, max_length=200)
-    event_type: str | None = None
-    country: str | None = None
-    city: str | None = Field(None, max_length=100)
+    title: OptionalText = Field(None, max_length=200)
+    event_type: OptionalText = None
+    country: OptionalCountryCode = None
+    city: OptionalText = Field(None, max_length=100)
     topics: list[str] | None = None
-    description: str | None = Field(None, max_length=20000)
+    description: OptionalText = Field(None, max_length=20000)
     partners: list[str] | None = None
-    other_partners: str | None = Field(None, max_length=300)
+    other_partners: OptionalText = Field(None, max_length=300)
 
 
-class OrganisationOut(Schema):
+class TrainingOrganisationOut(Schema):
     code: str
     name: str
 
@@ -90,14 +91,14 @@ class EventSummaryOut(Schema):
 
 class EventOut(Schema):
     id: int
-    organisation: OrganisationOut
+    organisation: TrainingOrganisationOut
     title: str
     event_type: str
     country: str
     city: str
     topics: list[str]
     description: str
-    partners: list[OrganisationOut]
+    partners: list[TrainingOrganisationOut]
     other_partners: str
     sessions: list[SessionOut]
 
@@ -130,21 +131,21 @@ class ParticipantIn(Schema):
         "policy_delegate or public",
     )
     affiliation: str = Field("", max_length=200, description="the organisation they work for")
-    country: str = Field("", description="ISO 3166 alpha-2 code")
+    country: CountryCode = Field("", description="ISO 3166 alpha-2 code")
     title: str = Field("", max_length=200)
     phone: str = Field("", max_length=32)
     email: str = Field("", max_length=200)
 
 
 class ParticipantPatch(Schema):
-    full_name: str | None = Field(None, max_length=200)
-    sex: str | None = None
-    stakeholder_group: str | None = None
-    affiliation: str | None = Field(None, max_length=200)
-    country: str | None = None
-    title: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=32)
-    email: str | None = Field(None, max_length=200)
+    full_name: OptionalText = Field(None, max_length=200)
+    sex: OptionalText = None
+    stakeholder_group: OptionalText = None
+    affiliation: OptionalText = Field(None, max_length=200)
+    country: OptionalCountryCode = None
+    title: OptionalText = Field(None, max_length=200)
+    phone: OptionalText = Field(None, max_length=32)
+    email: OptionalText = Field(None, max_length=200)
 
 
 class ParticipantFields(Schema):
@@ -185,7 +186,7 @@ class ParticipantDetailOut(ParticipantFields):
 
 
 class MergeIn(Schema):
-    merge_id: int = Field(..., description="the duplicate record, deleted once merged")
+    merge_id: Id = Field(..., description="the duplicate record, deleted once merged")
 
 
 class MergeOut(Schema):
@@ -217,7 +218,7 @@ class RosterOut(Schema):
 
 
 class AddToEventIn(ParticipantIn):
-    sessions: list[int] = Field(..., description="ids of the sessions the person was at")
+    sessions: list[Id] = Field(..., description="ids of the sessions the person was at")
     pre_score: Decimal | None = None
     post_score: Decimal | None = None
     max_score: Decimal | None = Field(None, description="100 when not given")
@@ -229,8 +230,8 @@ class AddedOut(Schema):
 
 
 class AttendanceIn(Schema):
-    participant: int
-    session: int
+    participant: Id
+    session: Id
     present: bool = True
 
 
@@ -249,7 +250,7 @@ class AttendanceOut(Schema):
 
 
 class TestIn(Schema):
-    participant: int
+    participant: Id
     pre_score: Decimal | None = None
     post_score: Decimal | None = None
     max_score: Decimal | None = Field(None, description="100 when not given")
@@ -291,7 +292,7 @@ class ImportOut(Schema):
 
 
 class IssueIn(Schema):
-    participants: list[int] | None = Field(
+    participants: list[Id] | None = Field(
         None, description="ids; all who were present at a session when missing"
     )
 

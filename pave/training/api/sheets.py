@@ -11,7 +11,7 @@ from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS, ErrorOut
+from pave.core.api import ERRORS, ErrorOut, Id, PathId
 from pave.interop.messages import read_error_message
 from pave.training import importers, services
 from pave.training.api.schemas import (
@@ -48,10 +48,10 @@ def _import_out(report: services.ImportReport) -> dict[str, Any]:
 @router.post("/events/{int:event_id}/import", response={200: ImportOut, **ERRORS, 413: ErrorOut})
 def import_sheet(
     request: AuthedHttpRequest,
-    event_id: int,
+    event_id: PathId,
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
-    session: Form[int | None] = None,
+    session: Form[Id | None] = None,
     stakeholder_group: Form[str] = "",
     affiliation: Form[str] = "",
     country: Form[str] = "",
@@ -90,7 +90,7 @@ def import_sheet(
 
 @router.get("/events/{int:event_id}/export", response={200: None, **ERRORS})
 def export_participants(
-    request: AuthedHttpRequest, event_id: int, format: str = Query("csv", pattern="^(csv|xlsx)$")
+    request: AuthedHttpRequest, event_id: PathId, format: str = Query("csv", pattern="^(csv|xlsx)$")
 ) -> HttpResponse:
     """The event's participant list (the columns the import reads). Recorded as a read."""
     filename, content_type, content = services.participants_export(

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from pave.core.api import NUL, NUL_MESSAGE
 from pave.core.normalise import normalise_phone
 from pave.interop.tabular import Table
 from pave.training.importers.columns import map_columns, target_session
@@ -177,7 +178,13 @@ def parse_table(
     rows: list[SheetRow] = []
     for number, raw in table.rows:
         cells = {name: raw[index].strip() for index, name in columns.fields.items()}
+        # PostgreSQL cannot store (or search for) text holding NUL: such a cell is a problem.
+        nul_problems = [
+            Problem(number, headers[name], str(NUL_MESSAGE)) for name in cells if NUL in cells[name]
+        ]
+        cells = {name: "" if NUL in text else text for name, text in cells.items()}
         data, row_problems = _parse_participant(number, cells, headers, defaults)
+        row_problems = nul_problems + row_problems
         sheet_row = SheetRow(row=number, participant=data)
         row_problems += _parse_scores(sheet_row, cells, headers, defaults)
         row_problems += _parse_attendance(sheet_row, raw, table.headers, columns, target)
