@@ -143,13 +143,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock a username+address pair after repeated failures.
+# Login throttling (django-axes): lock a username+address pair after repeated failures, and
+# an address after more failures across usernames (password spraying; 0 turns that off).
 AXES_FAILURE_LIMIT = env_int("PAVE_LOGIN_FAILURE_LIMIT", 5)
+PAVE_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("PAVE_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("PAVE_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "pave.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The address is the one the audit log records (trusted proxies only, see below).
+AXES_CLIENT_IP_CALLABLE = "pave.core.middleware.request_client_address"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = "en"
@@ -224,8 +229,13 @@ PAVE_AUDIT_CHECKPOINT_FILE = Path(
 # window, counted in the database so that every worker process shares the count.
 PAVE_VERIFY_RATE_LIMIT = env_int("PAVE_VERIFY_RATE_LIMIT", 30)
 PAVE_VERIFY_RATE_WINDOW_SECONDS = env_int("PAVE_VERIFY_RATE_WINDOW_SECONDS", 600)
-# Behind a load balancer, trust the first X-Forwarded-For address for the audit log.
+# Behind a load balancer: the client address (audit log, login throttling) is the one the
+# trusted proxies appended to X-Forwarded-For, PAVE_TRUSTED_PROXY_COUNT entries from the
+# right; what a client writes into the header itself is ignored. Off: the socket's address.
 PAVE_TRUST_X_FORWARDED_FOR = env_bool("PAVE_TRUST_X_FORWARDED_FOR", False)
+PAVE_TRUSTED_PROXY_COUNT = env_int("PAVE_TRUSTED_PROXY_COUNT", 1)
+# API tokens expire after this many days (`pave token create --days` for another lifetime).
+PAVE_TOKEN_DAYS = env_int("PAVE_TOKEN_DAYS", 90)
 PAVE_PORT = env_int("PAVE_PORT", 8000)
 # Safe outputs: counts below this are suppressed in anything that leaves the organisation.
 PAVE_SUPPRESSION_THRESHOLD = env_int("PAVE_SUPPRESSION_THRESHOLD", 5)

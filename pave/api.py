@@ -166,6 +166,10 @@ def me(request: AuthedHttpRequest) -> dict:
     }
 
 
+from pave.accounts.api import router as tokens_router  # noqa: E402
+
+api.add_router("/tokens", tokens_router)
+
 from pave.cases.api import router as cases_router  # noqa: E402
 
 api.add_router("/cases", cases_router)

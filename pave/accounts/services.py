@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -89,21 +90,36 @@ def user_create(
 
 
 @transaction.atomic
-def token_create(*, actor: Actor, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Return the stored token row and the clear token, which is shown once and never stored."""
+def token_create(
+    *, actor: Actor, user: User, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Return the stored token row and the clear token, which is shown once and never stored.
+    The token expires after `days` (default PAVE_TOKEN_DAYS)."""
+    days = settings.PAVE_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= 3660:
+        raise ValidationError({"days": ["A token lives from 1 to 3660 days."]})
     clear = "pave_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=clear[:12], digest=ApiToken.digest_of(clear)
+        user=user,
+        name=name,
+        prefix=clear[:12],
+        digest=ApiToken.digest_of(clear),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
     )
-    audit_record(actor=actor, action="token.create", obj=token, detail={"user": user.pk})
+    audit_record(
+        actor=actor, action="token.create", obj=token, detail={"user": user.pk, "days": days}
+    )
     return token, clear
 
 
 @transaction.atomic
-def token_revoke(*, actor: Actor, token: ApiToken) -> None:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="token.revoke", obj=token)
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke the token (from now on it answers 401). Revoking it again changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="token.revoke", obj=token, detail={"user": token.user_id})
+    return token
 
 
 @transaction.atomic
@@ -125,11 +141,17 @@ def user_language_set(*, actor: User, language: str) -> User:
 
 
 def token_authenticate(*, token: str) -> User | None:
-    """The active user a bearer token belongs to, or None. A write: it records the token's
+    """The active user a bearer token belongs to, or None (also when the token has expired
+    or was revoked). A write: it records the token's
     last use (at most hourly, so a busy client does not write on every request)."""
     row = (
         ApiToken.objects.select_related("user", "user__organisation")
-        .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            digest=ApiToken.digest_of(token),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
         .first()
     )
     if row is None:

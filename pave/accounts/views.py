@@ -1,17 +1,23 @@
-"""Login, and the language switcher, which also remembers a signed-in user's choice."""
+"""Login, the language switcher (which also remembers a signed-in user's choice), and a
+user's own API tokens."""
 
 from __future__ import annotations
 
 import contextlib
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from pave.accounts import services
+from pave.accounts import selectors, services
+from pave.accounts.http import AuthedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -51,3 +57,20 @@ def language_view(request: HttpRequest) -> HttpResponse:
                 language=request.POST.get("language", ""),
             )
     return response
+
+
+@login_required
+def token_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    tokens = list(selectors.tokens_of(user=request.user))
+    return render(request, "accounts/tokens.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.token_get_for_user(user=request.user, token_id=token_id)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(
+        request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token.prefix}
+    )
+    return redirect("accounts:tokens")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from pave.accounts.http import AuthedHttpRequest
 from pave.core.api import ERRORS
@@ -21,6 +21,11 @@ router = Router(tags=["reports"])
 
 class ReportQuery(Schema):
     project: str | None = None
+    period: str = Field(
+        "",
+        description="a whole year (2014), quarter (2014-Q2) or month (2014-06); public "
+        "(donor) reports accept only such a period, ended (as `period` or as dates)",
+    )
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     audience: str = selectors.INTERNAL
@@ -33,18 +38,27 @@ class DrillQuery(ReportQuery):
 
 @router.get("/assistance-in-numbers", response={200: dict, **ERRORS})
 def assistance_in_numbers(request: AuthedHttpRequest, query: ReportQuery = Query(...)) -> dict:
-    """The "Assistance in numbers" indicators. Query: project, date_from, date_to,
-    audience=public for the suppressed version (always, for donor viewers). Audited as an
-    export in JSON, like the factsheet's downloads."""
+    """The "Assistance in numbers" indicators. Query: project, period or date_from and
+    date_to, audience=public for the suppressed version (always, for donor viewers), which
+    is released for whole ended months, quarters and years only (422 otherwise). Audited as
+    an export in JSON, like the factsheet's downloads."""
     project = selectors.project_get_for_user(user=request.user, code=query.project)
     requested = selectors.PUBLIC if query.audience == selectors.PUBLIC else selectors.INTERNAL
+    audience = selectors.audience_for(request.user, requested)
+    date_from, date_to = selectors.report_window(
+        project=project,
+        audience=audience,
+        period=query.period,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
     export = services.report_export(
         actor=request.user,
         project=project,
         fmt="json",
-        date_from=query.date_from,
-        date_to=query.date_to,
-        audience=selectors.audience_for(request.user, requested),
+        date_from=date_from,
+        date_to=date_to,
+        audience=audience,
     )
     return export.report.as_json()
 
@@ -55,7 +69,14 @@ def indicator_records(
 ) -> dict:
     """The pseudonymous references behind an indicator (or one category of it)."""
     project = selectors.project_get_for_user(user=request.user, code=query.project)
-    period = selectors.report_period(project, query.date_from, query.date_to)
+    date_from, date_to = selectors.report_window(
+        project=project,
+        audience=selectors.INTERNAL,
+        period=query.period,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+    period = selectors.report_period(project, date_from, date_to)
     references = services.indicator_records_read(
         actor=request.user,
         project=project,

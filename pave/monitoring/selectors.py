@@ -30,6 +30,7 @@ from pave.monitoring.models import (
     ResultNode,
     Target,
 )
+from pave.privacy import periods
 from pave.privacy.selectors import suppression_threshold
 from pave.privacy.suppression import suppress_breakdowns
 from pave.referrals.models import Referral, ReferralStatus
@@ -135,6 +136,31 @@ def report_period(
 ) -> Period:
     """The project's whole period unless dates are given (each bound defaults separately)."""
     return Period(date_from or project.start, date_to or project.end)
+
+
+def report_window(
+    *,
+    project: Project,
+    audience: str,
+    period: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The dates a report is computed over, for the page, the API and `pave report` alike.
+
+    Public (donor) reports: a whole month, quarter or year that has ended (`period`, or
+    from/to dates forming one), else ValidationError; without either, the project's period
+    up to the end of the last ended month. Internal reports: any dates (privacy.periods)."""
+    start, end = periods.release_window(
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        suppressed=audience == PUBLIC,
+        today=timezone.localdate(),
+    )
+    if audience == PUBLIC and start is None and end is not None:
+        end = min(end, project.end)
+    return start, end
 
 
 def target_for(targets: list[Target], period: Period) -> int | None:

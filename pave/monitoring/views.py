@@ -43,14 +43,31 @@ def _audience(request: AuthedHttpRequest) -> str:
     return selectors.audience_for(request.user, request.GET.get("audience", selectors.INTERNAL))
 
 
-def _report(request: AuthedHttpRequest, project: Project) -> selectors.Report:
-    """The report shown on a page (dashboard, logframe): not an export, not audited."""
-    return outputs.build_for_output(
-        "html",
+def _window(
+    request: AuthedHttpRequest, project: Project, audience: str
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """?period=2014-Q2 or ?from=&to= (public reports: whole ended periods only)."""
+    return selectors.report_window(
         project=project,
+        audience=audience,
+        period=request.GET.get("period", ""),
         date_from=_date(request.GET.get("from")),
         date_to=_date(request.GET.get("to")),
-        audience=_audience(request),
+    )
+
+
+def _period_refused(request: AuthedHttpRequest, exc: ValidationError) -> HttpResponse:
+    return render(
+        request, "monitoring/period_refused.html", {"messages_": exc.messages}, status=422
+    )
+
+
+def _report(request: AuthedHttpRequest, project: Project) -> selectors.Report:
+    """The report shown on a page (dashboard, logframe): not an export, not audited."""
+    audience = _audience(request)
+    date_from, date_to = _window(request, project, audience)
+    return outputs.build_for_output(
+        "html", project=project, date_from=date_from, date_to=date_to, audience=audience
     )
 
 
@@ -64,9 +81,13 @@ def dashboard_view(request: AuthedHttpRequest, code: str | None = None) -> HttpR
             raise
         # /reports/ for an organisation that runs or funds no project yet.
         return render(request, "monitoring/no_project.html")
+    try:
+        report = _report(request, project)
+    except ValidationError as exc:
+        return _period_refused(request, exc)
     context: dict[str, Any] = {
         "project": project,
-        "report": _report(request, project),
+        "report": report,
         "projects": list(selectors.projects_for_user(user=user).order_by("start", "code")),
         "can_edit": selectors.may_edit_indicators(user, project),
     }
@@ -83,13 +104,18 @@ def factsheet_view(request: AuthedHttpRequest, code: str, fmt: str = "html") -> 
     # The factsheet is written in English and Arabic: ?lang= chooses, else the reader's
     # language when it is Arabic.
     wanted = request.GET.get("lang") or translation.get_language()
+    audience = _audience(request)
+    try:
+        date_from, date_to = _window(request, project, audience)
+    except ValidationError as exc:
+        return _period_refused(request, exc)
     export = services.report_export(
         actor=request.user,
         project=project,
         fmt=fmt,
-        date_from=_date(request.GET.get("from")),
-        date_to=_date(request.GET.get("to")),
-        audience=_audience(request),
+        date_from=date_from,
+        date_to=date_to,
+        audience=audience,
         language="ar" if wanted == "ar" else "en",
         web=True,
     )
@@ -239,7 +265,10 @@ def logframe_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
     """The logframe: objective, outcomes and outputs with their indicators, baselines,
     targets per period and values (suppressed for donor viewers, as on the dashboard)."""
     project = selectors.project_get_for_user(user=request.user, code=code)
-    report = _report(request, project)
+    try:
+        report = _report(request, project)
+    except ValidationError as exc:
+        return _period_refused(request, exc)
     return render(
         request,
         "monitoring/logframe.html",

@@ -3,7 +3,6 @@ decide."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -339,6 +338,12 @@ class ImportConfirmForm(forms.Form):
 
 
 class AggregateForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=8,
+        help_text=_("A year (2014), a quarter (2014-Q2) or a month (2014-06)."),
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
     date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
     event_type = forms.MultipleChoiceField(
@@ -371,9 +376,6 @@ class AggregateForm(forms.Form):
         if start and end and end < start:
             raise ValidationError(_("The period ends before it starts."))
         return data
-
-    def period(self) -> tuple[datetime.date | None, datetime.date | None]:
-        return self.cleaned_data.get("date_from"), self.cleaned_data.get("date_to")
 
 
 class VerifyForm(forms.Form):

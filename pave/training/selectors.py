@@ -7,6 +7,7 @@ The aggregates count people and are what donors see (suppressed).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,10 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
 from pave.core import codelists, counting
+from pave.privacy import periods
 from pave.privacy.selectors import suppression_threshold
 from pave.training import aggregates
 from pave.training.models import (
@@ -425,13 +428,15 @@ def aggregate_scope(
 
 @dataclass(frozen=True)
 class AggregateQuery:
-    """What to count: sessions overlapping [date_from, date_to] (either end open), of these
-    event types and stakeholder groups (empty: all)."""
+    """What to count: sessions overlapping [date_from, date_to] (either end open), or in
+    `period` (2014, 2014-Q2, 2014-06), of these event types and stakeholder groups (empty:
+    all)."""
 
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     event_types: Sequence[str] = ()
     stakeholder_groups: Sequence[str] = ()
+    period: str = ""
 
 
 def aggregate_compute(
@@ -460,8 +465,18 @@ def aggregate_for_user(
     *, user: User, query: AggregateQuery, organisation_code: str = "", suppress: bool = False
 ) -> tuple[AggregateScope, dict[str, Any]]:
     """The aggregate a user asked for (page and API alike): whose events (`aggregate_scope`),
-    suppressed when it must be or on request."""
+    suppressed when it must be or on request. A suppressed aggregate is counted over a
+    whole ended month, quarter or year only (privacy.periods; ValidationError otherwise), so
+    two of them cannot be subtracted to reveal the people of a day."""
     scope = aggregate_scope(user=user, organisation_code=organisation_code, suppress=suppress)
+    date_from, date_to = periods.release_window(
+        period=query.period,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        suppressed=scope.suppressed,
+        today=timezone.localdate(),
+    )
+    query = dataclasses.replace(query, date_from=date_from, date_to=date_to, period="")
     result = aggregate_compute(
         organisation=scope.organisation,
         query=query,

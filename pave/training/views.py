@@ -7,6 +7,7 @@ verification page needs no login and shows initials, event and dates.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -562,17 +563,29 @@ def aggregates_view(request: AuthedHttpRequest) -> HttpResponse:
     form = AggregateForm(request.GET or None, user=user)
     valid = form.is_valid() if form.is_bound else True
     data = form.cleaned_data if form.is_bound and valid else {}
-    scope, result = selectors.aggregate_for_user(
-        user=user,
-        query=selectors.AggregateQuery(
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-            event_types=data.get("event_type") or (),
-            stakeholder_groups=data.get("stakeholder_group") or (),
-        ),
-        organisation_code=data.get("organisation") or "",
-        suppress=bool(data.get("suppressed")),
+    query = selectors.AggregateQuery(
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        event_types=data.get("event_type") or (),
+        stakeholder_groups=data.get("stakeholder_group") or (),
+        period=data.get("period") or "",
     )
+    organisation, suppress = data.get("organisation") or "", bool(data.get("suppressed"))
+    try:
+        scope, result = selectors.aggregate_for_user(
+            user=user, query=query, organisation_code=organisation, suppress=suppress
+        )
+    except ValidationError as exc:
+        # A period a suppressed aggregate may not be counted over: say why, and show the
+        # default period's counts instead (the page states the period it counts).
+        form.add_error(None, exc.messages)
+        valid = False
+        scope, result = selectors.aggregate_for_user(
+            user=user,
+            query=dataclasses.replace(query, date_from=None, date_to=None, period=""),
+            organisation_code=organisation,
+            suppress=suppress,
+        )
     sexes = dict(codelists.Sex.choices)
     tables = [
         (

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from pave.core.management.base import ActionCommand, cli_actor
@@ -26,6 +27,12 @@ class Command(ActionCommand):
 
     def add_action_arguments(self, action: str, parser: Any) -> None:
         parser.add_argument("--project", help="project code (default: the earliest project)")
+        parser.add_argument(
+            "--period",
+            default="",
+            help="a whole year (2014), quarter (2014-Q2) or month (2014-06); --audience "
+            "public accepts only such a period, ended (as --period or as --from/--to)",
+        )
         parser.add_argument("--from", dest="date_from", type=_date, help="first day (YYYY-MM-DD)")
         parser.add_argument("--to", dest="date_to", type=_date, help="last day (YYYY-MM-DD)")
         parser.add_argument("--format", choices=outputs.FORMATS, default="json")
@@ -48,12 +55,22 @@ class Command(ActionCommand):
             "date_to"
         ]:
             raise CommandError("--from is after --to")
+        try:
+            date_from, date_to = selectors.report_window(
+                project=project,
+                audience=options["audience"],
+                period=options["period"],
+                date_from=options["date_from"],
+                date_to=options["date_to"],
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         data = services.report_export(
             actor=cli_actor(),
             project=project,
             fmt=fmt,
-            date_from=options["date_from"],
-            date_to=options["date_to"],
+            date_from=date_from,
+            date_to=date_to,
             audience=options["audience"],
             language=options["language"],
         ).content
