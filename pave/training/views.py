@@ -24,7 +24,7 @@ from django_countries import countries
 from pave.accounts.http import AuthedHttpRequest
 from pave.core import codelists
 from pave.core.forms import add_service_errors
-from pave.core.http import requested_page
+from pave.core.http import requested_page, search_parameters
 from pave.training import selectors, services
 from pave.training.certificates import PdfUnavailable
 from pave.training.forms import (
@@ -433,8 +433,11 @@ def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
 @login_required
 def participant_list_view(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = ParticipantFilterForm(request.GET)
-    page_number = requested_page(request)
+    data = search_parameters(request, personal=ParticipantFilterForm.PERSONAL)
+    if isinstance(data, HttpResponse):
+        return data
+    form = ParticipantFilterForm(data)
+    page_number = requested_page(request, data)
     name = form.cleaned_data.get("name", "") if form.is_valid() else ""
     page = services.participant_search(
         actor=request.user,
@@ -454,6 +457,7 @@ def participant_list_view(request: AuthedHttpRequest) -> HttpResponse:
             "page_number": page_number,
             "previous_page": page_number - 1 if page_number > 1 else None,
             "next_page": page_number + 1 if page_number < pages else None,
+            "search_form": form if request.method == "POST" else None,
         },
     )
 
