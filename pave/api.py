@@ -3,10 +3,13 @@
 Errors are always {"detail": "...", "errors": {"field": ["message", ...]}}.
 """
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -38,15 +41,66 @@ def _error(request: HttpRequest, status: int, detail: str, errors: dict | None =
     return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
 
 
+def _submitted_values(request: HttpRequest) -> set[str]:
+    """Every text value the request sent (JSON body, form fields, query string)."""
+    values: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str) and len(value.strip()) >= 3:
+            values.add(value.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    try:
+        walk(json.loads(request.body or b"null"))
+    except (ValueError, RawPostDataException):
+        pass
+    for source in (request.GET, request.POST):
+        for _name, items in source.lists():
+            walk(items)
+    return values
+
+
+def _without_values(request: HttpRequest, errors: list[ValidationError]) -> list[str]:
+    """The messages of ERRORS, none of them echoing a submitted value: Django's model and form
+    messages do ("Value 'ZQ99887766' is not a valid choice."), and a value may be a name or an
+    identity number, which must not travel back in an answer that clients and proxies log.
+    Messages that still carry their parameters are recognised by them; those already turned
+    into text (services collect messages) by containing a value the request sent."""
+    sent = _submitted_values(request)
+    messages = []
+    for error in errors:
+        if error.params and "value" in error.params:
+            if error.code == "invalid_choice":
+                messages.append(gettext("Select a valid choice."))
+            else:
+                messages.append(gettext("Enter a valid value."))
+            continue
+        for message in error.messages:
+            if any(value in message for value in sent):
+                messages.append(gettext("Enter a valid value."))
+            else:
+                messages.append(message)
+    return messages
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    if hasattr(exc, "error_dict"):
+        errors = {name: _without_values(request, list_) for name, list_ in exc.error_dict.items()}
+    else:
+        errors = {"__all__": _without_values(request, exc.error_list)}
     return _error(request, 422, "The data is not valid.", errors)
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
+    # Only the message: pydantic's `input` (and `ctx`) would echo the submitted value.
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
         name = ".".join(location) or "__all__"

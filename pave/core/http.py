@@ -36,7 +36,9 @@ def search_parameters(request: HttpRequest, *, personal: Iterable[str]) -> Query
     return request.GET
 
 
-def _redirect_without(request: HttpRequest, data: QueryDict, names: tuple[str, ...]) -> HttpResponse:
+def _redirect_without(
+    request: HttpRequest, data: QueryDict, names: tuple[str, ...]
+) -> HttpResponse:
     dropped = {*names, "csrfmiddlewaretoken", *(("page",) if request.method == "POST" else ())}
     query = QueryDict(mutable=True)
     for name, values in data.lists():
