@@ -3,6 +3,7 @@
 Errors are always {"detail": "...", "errors": {"field": ["message", ...]}}.
 """
 
+import contextlib
 import json
 from typing import Any
 
@@ -55,10 +56,8 @@ def _submitted_values(request: HttpRequest) -> set[str]:
             for item in value:
                 walk(item)
 
-    try:
+    with contextlib.suppress(ValueError, RawPostDataException):  # not JSON, or already read
         walk(json.loads(request.body or b"null"))
-    except (ValueError, RawPostDataException):
-        pass
     for source in (request.GET, request.POST):
         for _name, items in source.lists():
             walk(items)

@@ -221,7 +221,7 @@ def test_pave_serve_access_log_holds_no_query_string(tmp_path: Path):
     token = _pave(env, "token", "create", "amal").strip()
     log = tmp_path / "server.log"
     with log.open("w") as output:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+        server = subprocess.Popen(
             [sys.executable, "-m", "pave", "serve", "--workers", "1", "--threads", "2"],
             env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -255,3 +255,27 @@ def test_pave_serve_access_log_holds_no_query_string(tmp_path: Path):
     assert '"GET /api/v1/cases HTTP/1.1" 400' in printed  # the access log was written...
     assert '"POST /api/v1/cases/search HTTP/1.1" 200' in printed
     assert PASSPORT not in printed  # ...without the passport number
+
+
+# --- Referrer-Policy: no-referrer and CSRF ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fetch_site", "status"), [("same-origin", 200), ("cross-site", 403), (None, 403)]
+)
+def test_form_posts_without_referer_pass_csrf_only_from_pave_itself(personas, fetch_site, status):
+    """Under no-referrer, browsers post forms with `Origin: null` and no Referer (over HTTPS
+    too); Django alone refuses them all. Only the browser's own `Sec-Fetch-Site: same-origin`
+    lets a null origin through, and the CSRF token is still required."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas.amal)
+    page = browser.get(CASES, secure=True)
+    token = _form_fields(page.content.decode(), 'role="search"')["csrfmiddlewaretoken"][0]
+    headers = {"HTTP_ORIGIN": "null"}
+    if fetch_site:
+        headers["HTTP_SEC_FETCH_SITE"] = fetch_site
+    search = {"q": PASSPORT, "csrfmiddlewaretoken": token}
+    assert browser.post(CASES, search, secure=True, **headers).status_code == status
+    if status == 200:
+        no_token = browser.post(CASES, {"q": PASSPORT}, secure=True, **headers)
+        assert no_token.status_code == 403
