@@ -56,7 +56,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "pave.core.middleware.CsrfViewMiddleware",  # Django's, accepting no-referrer form posts
+    "pave.core.middleware.SameOriginFormPostMiddleware",  # for no-referrer: see its docstring
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -5,6 +5,7 @@ Errors are always {"detail": "...", "errors": {"field": ["message", ...]}}.
 
 import contextlib
 import json
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,12 +65,24 @@ def _submitted_values(request: HttpRequest) -> set[str]:
     return values
 
 
+_QUOTES_BEFORE = "\"'“”‘’«"
+_QUOTES_AFTER = "\"'“”‘’»"
+
+
+def _quotes(value: str, message: str) -> bool:
+    """Whether MESSAGE quotes VALUE."""
+    pattern = rf"[{_QUOTES_BEFORE}]\s?{re.escape(value)}\s?[{_QUOTES_AFTER}]"
+    return re.search(pattern, message) is not None
+
+
 def _without_values(request: HttpRequest, errors: list[ValidationError]) -> list[str]:
     """The messages of ERRORS, none of them echoing a submitted value: Django's model and form
     messages do ("Value 'ZQ99887766' is not a valid choice."), and a value may be a name or an
     identity number, which must not travel back in an answer that clients and proxies log.
     Messages that still carry their parameters are recognised by them; those already turned
-    into text (services collect messages) by containing a value the request sent."""
+    into text (services collect messages) by quoting a value the request sent, as Django's
+    messages do ('…', “…”, « … »). A code that is part of a label ("assistance" in "Receiving
+    assistance") is not a quoted value and stays."""
     sent = _submitted_values(request)
     messages = []
     for error in errors:
@@ -80,7 +93,7 @@ def _without_values(request: HttpRequest, errors: list[ValidationError]) -> list
                 messages.append(gettext("Enter a valid value."))
             continue
         for message in error.messages:
-            if any(value in message for value in sent):
+            if any(_quotes(value, message) for value in sent):
                 messages.append(gettext("Enter a valid value."))
             else:
                 messages.append(message)

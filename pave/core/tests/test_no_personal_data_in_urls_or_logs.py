@@ -134,6 +134,13 @@ def test_a_passport_search_leaves_no_trace_in_urls_logs_or_errors(
         },
     )
     assert bad.status_code == 422 and "person.sex" in bad.json()["errors"]
+    case.refresh_from_db()
+    stage = api.post(
+        f"/cases/{case.pk}/transitions",
+        {"to_stage": PASSPORT, "reason": "typed in the wrong box", "version": case.version},
+    )
+    assert stage.status_code == 422 and "to_stage" in stage.json()["errors"]
+    responses.append(stage)
     missing = browser.get(f"/no-such-page/?q={PASSPORT}")
     assert missing.status_code == 404
     responses.extend([refused, bad, missing])
