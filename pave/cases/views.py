@@ -29,7 +29,11 @@ from pave.cases.forms import (
 )
 from pave.cases.models import Case, Person
 from pave.core import codelists
-from pave.core.http import requested_page, search_parameters
+from pave.core.http import (
+    personal_search_kept_out_of_urls,
+    requested_page,
+    search_parameters,
+)
 from pave.core.toolkit import ConflictError
 
 PAGE_SIZE = 50
@@ -50,6 +54,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 # --- list ------------------------------------------------------------------------------------
 
 
+@personal_search_kept_out_of_urls(*CaseSearchForm.PERSONAL)
 @login_required
 def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the list with its filters in the query string. POST: a search (names, phones,

@@ -1,4 +1,6 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 
@@ -49,3 +51,20 @@ def _redirect_without(
     response = HttpResponseRedirect(request.path + (f"?{encoded}" if encoded else ""))
     response.status_code = 303
     return response
+
+
+def personal_search_kept_out_of_urls(*personal: str) -> Callable[[Any], Any]:
+    """Decorates a list view, outside `login_required`: a GET holding a PERSONAL field is
+    redirected to the page without it before anything else, so that the log-in redirect's
+    `next` does not carry it either."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method != "POST" and any(name in request.GET for name in personal):
+                return _redirect_without(request, request.GET, personal)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -25,7 +25,11 @@ from django.views.decorators.http import require_POST
 
 from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.roles import CASE_CREATORS
-from pave.core.http import requested_page, search_parameters
+from pave.core.http import (
+    personal_search_kept_out_of_urls,
+    requested_page,
+    search_parameters,
+)
 from pave.screening import selectors, services
 from pave.screening.engine import (
     NO_TRANSLATIONS,
@@ -98,6 +102,7 @@ def _require_screener(request: AuthedHttpRequest) -> None:
 # --- list ------------------------------------------------------------------------------------
 
 
+@personal_search_kept_out_of_urls(*ScreeningFilterForm.PERSONAL)
 @login_required
 def screening_list_view(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the list with its filters. POST: a search by detainee number, rendered here and

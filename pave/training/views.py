@@ -24,7 +24,11 @@ from django_countries import countries
 from pave.accounts.http import AuthedHttpRequest
 from pave.core import codelists
 from pave.core.forms import add_service_errors
-from pave.core.http import requested_page, search_parameters
+from pave.core.http import (
+    personal_search_kept_out_of_urls,
+    requested_page,
+    search_parameters,
+)
 from pave.training import selectors, services
 from pave.training.certificates import PdfUnavailable
 from pave.training.forms import (
@@ -430,6 +434,7 @@ def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
 # --- participants ----------------------------------------------------------------------------
 
 
+@personal_search_kept_out_of_urls(*ParticipantFilterForm.PERSONAL)
 @login_required
 def participant_list_view(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)

@@ -111,6 +111,11 @@ def test_a_passport_search_leaves_no_trace_in_urls_logs_or_errors(
     responses.append(bookmark)
     assert bookmark.status_code == 303 and bookmark["Location"] == "/cases/?sex=female"
 
+    # Signed out, the same bookmark leads to the log-in page, whose `next` does not hold it.
+    signed_out = Client().get(CASES, {"q": PASSPORT}, follow=True)
+    assert signed_out.redirect_chain[-1][0].startswith("/accounts/login/")
+    responses.append(signed_out)
+
     # The API: the search by POST; in a query string it is refused, pointing to the POST.
     api = Api(Client(), personas.amal)
     body = api.post("/cases/search", {"search": PASSPORT, "sex": "female", "limit": 1})
