@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "pave.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "pave.core.middleware.RefuseNulMiddleware",
+    "pave.core.middleware.SameOriginFormPostMiddleware",  # for no-referrer: see its docstring
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -207,7 +208,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("PAVE_SESSION_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
+# No Referer at all: a URL must never carry personal data to another page or site (issue 12).
+SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Personal-data encryption keys: "id:base64key,..." — the first encrypts, all decrypt.
@@ -273,9 +275,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # links are paths only, which a mail client cannot open.
 PAVE_BASE_URL = env_str("PAVE_BASE_URL", "").rstrip("/")
 
+# No log line holds a URL's query string or an SQL parameter (issue 12): every handler strips
+# query strings (pave.core.logfilters), runserver's request lines (`django.server`) go through
+# the same filtered handler, and SQL with its parameters (DEBUG only) is never logged.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"strip_query_strings": {"()": "pave.core.logfilters.StripQueryStrings"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["strip_query_strings"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("PAVE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Replaces Django's default handlers (an unfiltered console, mail to ADMINS with the
+        # whole request): django.request, django.security, … are written through ours.
+        "django": {
+            "handlers": ["console"],
+            "level": env_str("PAVE_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -5,14 +5,18 @@ body too large (413) and an unexpected failure (500) included. Text holding a NU
 is refused (422) before any operation runs (`NulRefusingParser`).
 """
 
+import contextlib
 import json
 import logging
+import re
 import traceback
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -88,15 +92,76 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
 
 
+def _submitted_values(request: HttpRequest) -> set[str]:
+    """Every text value the request sent (JSON body, form fields, query string)."""
+    values: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str) and len(value.strip()) >= 3:
+            values.add(value.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    with contextlib.suppress(ValueError, RawPostDataException):  # not JSON, or already read
+        walk(json.loads(request.body or b"null"))
+    for source in (request.GET, request.POST):
+        for _name, items in source.lists():
+            walk(items)
+    return values
+
+
+_QUOTES_BEFORE = "\"'“”‘’«"
+_QUOTES_AFTER = "\"'“”‘’»"
+
+
+def _quotes(value: str, message: str) -> bool:
+    """Whether MESSAGE quotes VALUE."""
+    pattern = rf"[{_QUOTES_BEFORE}]\s?{re.escape(value)}\s?[{_QUOTES_AFTER}]"
+    return re.search(pattern, message) is not None
+
+
+def _without_values(request: HttpRequest, errors: list[ValidationError]) -> list[str]:
+    """The messages of ERRORS, none of them echoing a submitted value: Django's model and form
+    messages do ("Value 'ZQ99887766' is not a valid choice."), and a value may be a name or an
+    identity number, which must not travel back in an answer that clients and proxies log.
+    Messages that still carry their parameters are recognised by them; those already turned
+    into text (services collect messages) by quoting a value the request sent, as Django's
+    messages do ('…', “…”, « … »). A code that is part of a label ("assistance" in "Receiving
+    assistance") is not a quoted value and stays."""
+    sent = _submitted_values(request)
+    messages = []
+    for error in errors:
+        if error.params and "value" in error.params:
+            if error.code == "invalid_choice":
+                messages.append(gettext("Select a valid choice."))
+            else:
+                messages.append(gettext("Enter a valid value."))
+            continue
+        for message in error.messages:
+            if any(_quotes(value, message) for value in sent):
+                messages.append(gettext("Enter a valid value."))
+            else:
+                messages.append(message)
+    return messages
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    if hasattr(exc, "error_dict"):
+        errors = {name: _without_values(request, list_) for name, list_ in exc.error_dict.items()}
+    else:
+        errors = {"__all__": _without_values(request, exc.error_list)}
     return _error(request, 422, "The data is not valid.", errors)
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
+    # Only the message: pydantic's `input` (and `ctx`) would echo the submitted value.
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
         name = ".".join(location) or "__all__"

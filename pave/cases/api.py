@@ -13,7 +13,16 @@ from pave.cases import rules, selectors, services, workflow
 from pave.cases.models import Case, CaseTransition
 from pave.cases.rules import TEXT_LIMITS
 from pave.cases.selectors import CaseFilters
-from pave.core.api import ERRORS, LIMIT, MAX_ID, MAX_INT, OFFSET, Id, PathId
+from pave.core.api import (
+    ERRORS,
+    LIMIT,
+    MAX_ID,
+    MAX_INT,
+    OFFSET,
+    Id,
+    PathId,
+    search_in_query_string,
+)
 from pave.core.toolkit import nest_errors
 
 router = Router(tags=["cases"])
@@ -160,7 +169,6 @@ def _split(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 @router.get("", response={200: CaseListOut, **ERRORS})
 def list_cases(
     request: AuthedHttpRequest,
-    search: str = "",
     stage: str = "",
     case_type: str = "",
     country: str = "",
@@ -170,10 +178,13 @@ def list_cases(
     limit: int = LIMIT,
     offset: int = OFFSET,
 ) -> Any:
-    """Cases the caller may see. `search` matches a reference prefix, an exact identity or
-    phone number, or every word of a name (case, accents and Arabic letter forms ignored)."""
+    """Cases the caller may see, with filters that are not personal data. A search (a name, a
+    phone, an identity number) is refused here (400): send it by POST to /cases/search, so it
+    is never written to an access log or a browser's history."""
+    refused = search_in_query_string(request, names=("search",), path=SEARCH_PATH)
+    if refused:
+        return refused
     filters = CaseFilters(
-        search=search,
         stage=stage,
         case_type=case_type,
         country=country,
@@ -181,6 +192,39 @@ def list_cases(
         assigned_to=assigned_to,
         is_minor=is_minor,
     )
+    return _case_page(request, filters, limit, offset)
+
+
+SEARCH_PATH = "/api/v1/cases/search"
+
+
+class CaseSearchIn(Schema):
+    search: str = Field(
+        "",
+        description="a reference prefix, an exact identity or phone number, or every word of a "
+        "name (case, accents and Arabic letter forms ignored)",
+    )
+    stage: str = ""
+    case_type: str = ""
+    country: str = ""
+    sex: str = ""
+    assigned_to: int | None = None
+    is_minor: bool | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+@router.post("/search", response={200: CaseListOut, **ERRORS})
+def search_cases(request: AuthedHttpRequest, payload: CaseSearchIn) -> Any:
+    """The list of `GET /cases`, searched: the search and the filters in the JSON body, so that
+    personal data is never in a URL. Answers exactly like the list."""
+    data = payload.model_dump(exclude={"limit", "offset"})
+    return _case_page(request, CaseFilters(**data), payload.limit, payload.offset)
+
+
+def _case_page(
+    request: AuthedHttpRequest, filters: CaseFilters, limit: int, offset: int
+) -> dict[str, Any]:
     page = services.case_search(actor=request.user, filters=filters, limit=limit, offset=offset)
     return {
         "count": page.count,

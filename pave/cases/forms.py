@@ -349,7 +349,10 @@ def conflict_differences(form: CaseForm, case: Case) -> list[tuple[str, str, str
 
 
 class CaseSearchForm(forms.Form):
-    """The case list's search box and filters (GET)."""
+    """The case list's search box and filters. The search (`q`) holds personal data and is
+    sent by POST only; the other filters may be in a GET link."""
+
+    PERSONAL = ("q",)
 
     q = forms.CharField(
         label=_("Search"),

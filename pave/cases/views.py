@@ -29,7 +29,11 @@ from pave.cases.forms import (
 )
 from pave.cases.models import Case, Person
 from pave.core import codelists
-from pave.core.http import requested_page
+from pave.core.http import (
+    personal_search_kept_out_of_urls,
+    requested_page,
+    search_parameters,
+)
 from pave.core.toolkit import ConflictError
 
 PAGE_SIZE = 50
@@ -50,11 +54,17 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 # --- list ------------------------------------------------------------------------------------
 
 
+@personal_search_kept_out_of_urls(*CaseSearchForm.PERSONAL)
 @login_required
 def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    """GET: the list with its filters in the query string. POST: a search (names, phones,
+    identity numbers), rendered here and never put in a URL (see `search_parameters`)."""
     actor = request.user
-    form = CaseSearchForm(request.GET, user=actor)
-    page_number = requested_page(request)
+    data = search_parameters(request, personal=CaseSearchForm.PERSONAL)
+    if isinstance(data, HttpResponse):
+        return data
+    form = CaseSearchForm(data, user=actor)
+    page_number = requested_page(request, data)
     cases: list[Case] = []
     total, total_exact = 0, True
     if form.is_valid():
@@ -80,6 +90,7 @@ def case_list_view(request: AuthedHttpRequest) -> HttpResponse:
             "pages": pages,
             "previous_page": page_number - 1 if page_number > 1 else None,
             "next_page": page_number + 1 if page_number < pages else None,
+            "search_form": form if request.method == "POST" else None,
         },
     )
 

@@ -8,8 +8,10 @@ it: a 500): ids to the database's 64-bit keys, counts, offsets and years to what
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Annotated, Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -119,3 +121,20 @@ def nul_fields(data: Any, prefix: str = "") -> list[str]:
 
 def nul_errors(names: list[str]) -> dict[str, list[str]]:
     return {name: [str(NUL_MESSAGE)] for name in names}
+
+
+def search_in_query_string(request: HttpRequest, *, names: Iterable[str], path: str) -> Any:
+    """The 400 answer to a list request whose query string holds a search for persons (a name,
+    a phone, an identity or detainee number), or None. Query strings end up in access logs,
+    proxies and browser history; such searches are sent by POST to PATH, in the JSON body."""
+    sent = [name for name in names if any(v.strip() for v in request.GET.getlist(name))]
+    if not sent:
+        return None
+    message = _(
+        "Send searches by POST to %(path)s, in the JSON body: a search in the URL would be "
+        "written to access logs and browser history."
+    ) % {"path": path}
+    return 400, {
+        "detail": _("Searches for persons are not accepted in the URL."),
+        "errors": {name: [message] for name in sent},
+    }

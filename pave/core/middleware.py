@@ -106,3 +106,26 @@ class RefuseNulMiddleware:
                 {"detail": _("The data is not valid."), "errors": nul_errors(names)}, status=422
             )
         return HttpResponseBadRequest(str(NUL_MESSAGE), content_type="text/plain; charset=utf-8")
+
+
+class SameOriginFormPostMiddleware:
+    """Lets Django's CSRF protection work under `Referrer-Policy: no-referrer`; placed just
+    before `CsrfViewMiddleware`.
+
+    With that policy (issue 12: no URL of PAVE is ever sent in a Referer) browsers send no
+    Referer and `Origin: null` with a form's POST, which Django refuses. When the browser
+    itself says the request comes from one of PAVE's own pages (`Sec-Fetch-Site:
+    same-origin`, a header no page can set), the null origin is replaced by PAVE's own, so
+    Django's origin check passes; the CSRF token is checked as always. A cross-site page can
+    make its posts say `Origin: null`, but not `Sec-Fetch-Site: same-origin`, and it has no
+    token.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if meta.get("HTTP_ORIGIN") == "null" and meta.get("HTTP_SEC_FETCH_SITE") == "same-origin":
+            meta["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

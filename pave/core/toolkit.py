@@ -91,6 +91,8 @@ def nest_errors(exc: ValidationError, names: Iterable[str], prefix: str) -> Vali
     """Report the errors of the fields in `names` under `prefix` (``person.sex``), matching
     the shape of the request body that sent them nested."""
     names = set(names)
+    # The errors themselves, not their messages: the API's error answer needs their code and
+    # parameters to leave out a submitted value (pave.api).
     return ValidationError(
-        {(f"{prefix}{k}" if k in names else k): v for k, v in exc.message_dict.items()}
+        {(f"{prefix}{k}" if k in names else k): v for k, v in exc.error_dict.items()}
     )

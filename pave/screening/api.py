@@ -35,6 +35,7 @@ from pave.core.api import (
     Id,
     OptionalCountryCode,
     PathId,
+    search_in_query_string,
 )
 from pave.core.toolkit import nest_errors
 from pave.screening import selectors, services
@@ -358,7 +359,6 @@ def create_screening(request: AuthedHttpRequest, payload: ScreeningIn) -> Any:
 @router.get("/screenings", response={200: ScreeningListOut, **ERRORS})
 def list_screenings(
     request: AuthedHttpRequest,
-    detainee_number: str = "",
     outcome: str = "",
     flagged: bool | None = None,
     visit: int | None = Query(None, ge=1, le=MAX_ID),
@@ -367,16 +367,46 @@ def list_screenings(
     limit: int = LIMIT,
     offset: int = OFFSET,
 ) -> Any:
-    """Screenings the caller may see, latest first. `detainee_number` finds a detainee's
-    earlier screenings (spaces, dashes and case ignored)."""
-    filters = selectors.ScreeningFilters(
-        detainee_number=detainee_number,
-        outcome=outcome,
-        flagged=flagged,
-        visit=visit,
-        place=place,
-        has_case=has_case,
+    """Screenings the caller may see, latest first. A search by detainee number is refused
+    here (400): send it by POST to /screenings/search, so it is never in a URL."""
+    refused = search_in_query_string(
+        request, names=("detainee_number",), path=SCREENING_SEARCH_PATH
     )
+    if refused:
+        return refused
+    filters = selectors.ScreeningFilters(
+        outcome=outcome, flagged=flagged, visit=visit, place=place, has_case=has_case
+    )
+    return _screening_page(request, filters, limit, offset)
+
+
+SCREENING_SEARCH_PATH = "/api/v1/screening/screenings/search"
+
+
+class ScreeningSearchIn(Schema):
+    detainee_number: str = Field(
+        "", description="finds a detainee's earlier screenings (spaces, dashes and case ignored)"
+    )
+    outcome: str = ""
+    flagged: bool | None = None
+    visit: int | None = None
+    place: int | None = None
+    has_case: bool | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+@router.post("/screenings/search", response={200: ScreeningListOut, **ERRORS})
+def search_screenings(request: AuthedHttpRequest, payload: ScreeningSearchIn) -> Any:
+    """The list of `GET /screenings`, searched: the detainee number and the filters in the JSON
+    body, so that it is never in a URL. Answers exactly like the list."""
+    filters = selectors.ScreeningFilters(**payload.model_dump(exclude={"limit", "offset"}))
+    return _screening_page(request, filters, payload.limit, payload.offset)
+
+
+def _screening_page(
+    request: AuthedHttpRequest, filters: selectors.ScreeningFilters, limit: int, offset: int
+) -> dict[str, Any]:
     page, total = services.screening_search(
         actor=request.user, filters=filters, limit=limit, offset=offset
     )

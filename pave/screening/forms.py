@@ -283,7 +283,10 @@ class AnswersForm(_Form):
 
 
 class ScreeningFilterForm(_Form):
-    """The screening list's search box and filters (GET)."""
+    """The screening list's search box and filters. The detainee number identifies a person:
+    it is sent by POST only; the other filters may be in a GET link."""
+
+    PERSONAL = ("detainee_number",)
 
     detainee_number = forms.CharField(label=_("Detainee number"), max_length=64, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)

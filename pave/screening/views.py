@@ -25,6 +25,11 @@ from django.views.decorators.http import require_POST
 
 from pave.accounts.http import AuthedHttpRequest
 from pave.accounts.roles import CASE_CREATORS
+from pave.core.http import (
+    personal_search_kept_out_of_urls,
+    requested_page,
+    search_parameters,
+)
 from pave.screening import selectors, services
 from pave.screening.engine import (
     NO_TRANSLATIONS,
@@ -97,22 +102,24 @@ def _require_screener(request: AuthedHttpRequest) -> None:
 # --- list ------------------------------------------------------------------------------------
 
 
+@personal_search_kept_out_of_urls(*ScreeningFilterForm.PERSONAL)
 @login_required
 def screening_list_view(request: AuthedHttpRequest) -> HttpResponse:
+    """GET: the list with its filters. POST: a search by detainee number, rendered here and
+    never put in a URL (see `search_parameters`)."""
     _require_access(request)
-    form = ScreeningFilterForm(request.GET or None)
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    data = search_parameters(request, personal=ScreeningFilterForm.PERSONAL)
+    if isinstance(data, HttpResponse):
+        return data
+    form = ScreeningFilterForm(data or None)
+    page_number = requested_page(request, data)
     rows, total = services.screening_search(
         actor=request.user,
         filters=form.filters(),
         limit=PAGE_SIZE,
         offset=(page_number - 1) * PAGE_SIZE,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
     return render(
         request,
         "screening/screening_list.html",
@@ -121,8 +128,10 @@ def screening_list_view(request: AuthedHttpRequest) -> HttpResponse:
             "rows": _with_outcome_labels(rows),
             "total": total,
             "page_number": page_number,
-            "pages": max(1, math.ceil(total / PAGE_SIZE)),
-            "query": query.urlencode(),
+            "pages": pages,
+            "previous_page": page_number - 1 if page_number > 1 else None,
+            "next_page": page_number + 1 if page_number < pages else None,
+            "search_form": form if request.method == "POST" else None,
             "can_screen": request.user.role in selectors.SCREENERS,
         },
     )

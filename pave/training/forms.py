@@ -218,6 +218,10 @@ def session_label(session: Session) -> str:
 
 
 class ParticipantFilterForm(forms.Form):
+    """The participant list's filters; the name is personal data, sent by POST only."""
+
+    PERSONAL = ("name",)
+
     name = forms.CharField(
         label=_("Full name"),
         max_length=200,

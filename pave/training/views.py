@@ -26,7 +26,11 @@ from django_countries import countries
 from pave.accounts.http import AuthedHttpRequest
 from pave.core import codelists
 from pave.core.forms import add_service_errors
-from pave.core.http import requested_page
+from pave.core.http import (
+    personal_search_kept_out_of_urls,
+    requested_page,
+    search_parameters,
+)
 from pave.core.middleware import request_client_address
 from pave.core.ratelimit import rate_limit_hit
 from pave.interop.messages import read_error_message
@@ -452,11 +456,15 @@ def verify_view(request: HttpRequest, code: str = "") -> HttpResponse:
 # --- participants ----------------------------------------------------------------------------
 
 
+@personal_search_kept_out_of_urls(*ParticipantFilterForm.PERSONAL)
 @login_required
 def participant_list_view(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = ParticipantFilterForm(request.GET)
-    page_number = requested_page(request)
+    data = search_parameters(request, personal=ParticipantFilterForm.PERSONAL)
+    if isinstance(data, HttpResponse):
+        return data
+    form = ParticipantFilterForm(data)
+    page_number = requested_page(request, data)
     name = form.cleaned_data.get("name", "") if form.is_valid() else ""
     page = services.participant_search(
         actor=request.user,
@@ -476,6 +484,7 @@ def participant_list_view(request: AuthedHttpRequest) -> HttpResponse:
             "page_number": page_number,
             "previous_page": page_number - 1 if page_number > 1 else None,
             "next_page": page_number + 1 if page_number < pages else None,
+            "search_form": form if request.method == "POST" else None,
         },
     )
 

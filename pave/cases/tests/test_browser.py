@@ -16,6 +16,8 @@ def test_case_worker_logs_in_searches_and_opens_her_case(page, personas):
     expect(page.get_by_role("link", name=case.reference)).to_be_visible()
     page.get_by_label("Search").fill("tigist")
     page.get_by_role("button", name="Search").click()
+    expect(page.locator(".result-count")).to_contain_text("1 case")
+    assert "tigist" not in page.url.lower()  # the search was posted, not put in the URL
     page.get_by_role("link", name=case.reference).click()
     page.wait_for_url(f"**/cases/{case.pk}/")
     expect(page.locator("main")).to_contain_text("Tigist")
@@ -47,3 +49,15 @@ def test_outsider_cannot_reach_the_case_by_url(page, personas):
     assert response.status == 404
     # Not anywhere in the HTML (attributes and hidden fields too), which expect() cannot see.
     assert case.person.given_name not in page.content()
+
+
+def test_a_right_to_left_override_in_a_name_stays_inside_it(page, personas):
+    make_case(personas.amal, person=person_data(given_name="Ali\u202egpj.exe", family_name="Z"))
+    log_in(page, "amal")
+    page.wait_for_url("**/cases/")
+    name = page.locator("tbody td bdi").first
+    expect(name).to_contain_text("Ali")
+    assert name.evaluate("element => getComputedStyle(element).unicodeBidi") == "isolate"
+    # The override ends with the name: the next cell's text is laid out left to right as usual.
+    sex = page.locator("tbody td").nth(1)
+    assert sex.evaluate("element => getComputedStyle(element).direction") == "ltr"

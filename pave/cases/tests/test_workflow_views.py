@@ -120,7 +120,7 @@ def test_manager_sees_the_pending_request_and_approves_it(client, personas):
 
     client.force_login(personas.bilal)
     html = client.get(detail(case)).content.decode()
-    assert "amal asked on" in html and "all done" in html
+    assert "<bdi>amal</bdi> asked on" in html and "all done" in html
     assert "Approve closure as “Closed”" in html and "Send back to “Follow-up”" in html
 
     response = client.post(

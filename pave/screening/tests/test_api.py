@@ -235,7 +235,7 @@ def test_refusal_through_the_api_stores_no_answers(dina_api):
 def test_list_filters_and_finds_by_detainee_number(dina_api, personas):
     submit(personas.dina, subject={"detainee_number": "RM-77"})
     submit(personas.dina, answers={}, subject={"detainee_number": "RM-78"})
-    response = dina_api.get("/screenings", detainee_number="rm 77")
+    response = dina_api.post("/screenings/search", {"detainee_number": "rm 77"})
     assert response.status_code == 200
     assert [r["subject"]["detainee_number"] for r in response.json()["results"]] == ["RM-77"]
     assert dina_api.get("/screenings", flagged="false").json()["count"] == 1

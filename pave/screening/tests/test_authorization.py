@@ -82,7 +82,7 @@ def check_api(client, user, screening, expected, *, outsider):
         assert listing.status_code == 200
         ids = [row["id"] for row in listing.json()["results"]]
         assert (screening.pk in ids) is in_list
-    found = client.get(f"{base}/screenings", {"detainee_number": "SECRET-991"}, **headers)
+    found = post(client, f"{base}/screenings/search", {"detainee_number": "SECRET-991"}, headers)
     if found.status_code == 200:
         assert (found.json()["count"] == 1) is bool(in_list)
     assert client.get(f"{base}/screenings/{screening.pk}", **headers).status_code == get_status

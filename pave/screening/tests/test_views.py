@@ -237,7 +237,7 @@ def test_my_screenings_list_outcomes_and_flags(dina, personas, django_assert_num
     assert "Hiwot" in html and "Refused the interview" in html
     assert "Presumed victim of trafficking" in html and "No indication" in html
     assert_accessible(response)
-    found = dina.get("/screening/", {"detainee_number": "rm-2"}).content.decode()
+    found = dina.post("/screening/", {"detainee_number": "rm-2"}).content.decode()
     assert "1 screening" in found and "RM-2" in found and "RM-1<" not in found
 
 

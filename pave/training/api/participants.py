@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router
+from ninja import Field, Router, Schema
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS, LIMIT, OFFSET, PathId
+from pave.core.api import ERRORS, LIMIT, OFFSET, PathId, search_in_query_string
 from pave.training import selectors, services
 from pave.training.api.schemas import (
     MergeIn,
@@ -26,7 +26,6 @@ router = Router()
 @router.get("/participants", response={200: ParticipantListOut, **ERRORS})
 def list_participants(
     request: AuthedHttpRequest,
-    name: str = Query("", description="the full name, exactly (case and accents ignored)"),
     stakeholder_group: str = "",
     country: str = "",
     affiliation: str = "",
@@ -34,13 +33,53 @@ def list_participants(
     limit: int = LIMIT,
     offset: int = OFFSET,
 ) -> Any:
-    """The organisation's participants, newest first. Reading them is recorded."""
+    """The organisation's participants, newest first. Reading them is recorded. A search by
+    name is refused here (400): send it by POST to /participants/search, never in a URL."""
+    refused = search_in_query_string(request, names=("name",), path=PARTICIPANT_SEARCH_PATH)
+    if refused:
+        return refused
     filters = selectors.ParticipantFilters(
         stakeholder_group=stakeholder_group,
         country=country,
         affiliation=affiliation,
         event_id=event,
     )
+    return _participant_page(request, filters, "", limit, offset)
+
+
+PARTICIPANT_SEARCH_PATH = "/api/v1/training/participants/search"
+
+
+class ParticipantSearchIn(Schema):
+    name: str = Field("", description="the full name, exactly (case and accents ignored)")
+    stakeholder_group: str = ""
+    country: str = ""
+    affiliation: str = ""
+    event: int | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+@router.post("/participants/search", response={200: ParticipantListOut, **ERRORS})
+def search_participants(request: AuthedHttpRequest, payload: ParticipantSearchIn) -> Any:
+    """The list of `GET /participants`, searched by name: the name and the filters in the JSON
+    body, so that it is never in a URL. Answers exactly like the list."""
+    filters = selectors.ParticipantFilters(
+        stakeholder_group=payload.stakeholder_group,
+        country=payload.country,
+        affiliation=payload.affiliation,
+        event_id=payload.event,
+    )
+    return _participant_page(request, filters, payload.name, payload.limit, payload.offset)
+
+
+def _participant_page(
+    request: AuthedHttpRequest,
+    filters: selectors.ParticipantFilters,
+    name: str,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
     page = services.participant_search(
         actor=request.user, filters=filters, name=name, limit=limit, offset=offset
     )

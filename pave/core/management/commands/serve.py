@@ -6,6 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from pave.core.logfilters import ACCESS_LOG_FORMAT
+
 
 class Command(BaseCommand):
     help = "Serve PAVE with gunicorn on 127.0.0.1:PAVE_PORT (production: see the README)"
@@ -31,6 +33,12 @@ class Command(BaseCommand):
             str(options["threads"]),
             "--access-logfile",
             "-",
+            # No query string in any log line (issue 12): the path only, and the error log
+            # filtered the same way.
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
+            "--logger-class",
+            "pave.core.gunicorn_logger.Logger",
             "--forwarded-allow-ips",
             "127.0.0.1",
         ]
