@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
@@ -20,7 +18,7 @@ NO_PERSON_DATA_TYPES = frozenset(
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def receiving_person_data(self) -> OrganisationQuerySet:
+    def receiving_person_data(self) -> "OrganisationQuerySet":
         """The organisations whose type may receive person-level data."""
         return self.exclude(type__in=NO_PERSON_DATA_TYPES)
 

@@ -142,3 +142,18 @@ def test_duplicates_written_before_the_fix_are_revoked_with_the_one_revoked(clie
         assert "revoked" in page and "genuine" not in page, code
     valid = [code for code in race_group if services.certificate_verify(code=code).valid]
     assert valid == [race_group[0]]  # the first of a race's duplicates is kept
+
+
+@pytest.mark.django_db
+def test_merging_two_records_that_both_hold_a_certificate_keeps_one_valid(trainer):
+    event = thirty_present(trainer)
+    keep, other = Participant.objects.filter(attendances__session__event=event)[:2]
+    issued = {
+        c.participant_id: c for c in services.certificates_issue(actor=trainer, event_id=event.pk)
+    }
+
+    services.participant_merge(actor=trainer, keep_id=keep.pk, merge_id=other.pk)
+
+    assert services.certificate_verify(code=issued[keep.pk].code).valid is True
+    assert services.certificate_verify(code=issued[other.pk].code).valid is False
+    assert Certificate.objects.filter(participant=keep, revoked_at__isnull=True).count() == 1
