@@ -4,6 +4,7 @@ above the apps whose permissions it asks (screening), so core knows nothing of t
 from django.http import HttpRequest
 
 from pave.accounts.roles import AUDIT_READERS, CASE_CREATORS, CaseScope
+from pave.assistance.selectors import can_edit_catalogue
 from pave.screening.selectors import can_see_screenings
 
 
@@ -16,4 +17,5 @@ def pave(request: HttpRequest) -> dict:
         "can_open_cases": user.role in CASE_CREATORS,
         "can_read_audit": user.role in AUDIT_READERS,
         "can_see_screenings": can_see_screenings(user),
+        "can_edit_catalogue": can_edit_catalogue(user),
     }

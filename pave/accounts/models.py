@@ -10,6 +10,19 @@ from pave.accounts.roles import CASE_SCOPE, CaseScope, Role
 from pave.core.codelists import OrganisationType
 from pave.core.models import TimeStampedModel
 
+# Organisation types that never receive person-level data: no referral, no case transfer, no
+# listing in the service directory. A donor funds the programme and reads results; the media
+# publish; a business has no protection mandate. The one place this rule is written.
+NO_PERSON_DATA_TYPES = frozenset(
+    {OrganisationType.DONOR, OrganisationType.MEDIA, OrganisationType.CORPORATE}
+)
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def receiving_person_data(self) -> "OrganisationQuerySet":
+        """The organisations whose type may receive person-level data."""
+        return self.exclude(type__in=NO_PERSON_DATA_TYPES)
+
 
 class Organisation(TimeStampedModel):
     code = models.SlugField(max_length=32, unique=True, help_text=_("Short code, e.g. IOM-LB"))
@@ -17,11 +30,17 @@ class Organisation(TimeStampedModel):
     type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
     country = CountryField(_("country"))
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def may_receive_person_data(self) -> bool:
+        return self.type not in NO_PERSON_DATA_TYPES
 
 
 class Office(TimeStampedModel):

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     ME_OFFICER = "me_officer", _("M&E officer")
     PARTNER_FOCAL_POINT = "partner_focal_point", _("Partner focal point")
     DONOR_VIEWER = "donor_viewer", _("Donor viewer")
+    # Above organisations, for the programme's host: keeps the shared reference data (the
+    # service catalogue). It sees no person-level data, not even its own organisation's.
+    PLATFORM_ADMINISTRATOR = "platform_administrator", _("Platform administrator")
 
 
 class CaseScope(models.TextChoices):
@@ -35,6 +38,7 @@ CASE_SCOPE: dict[str, CaseScope] = {
     Role.TRAINER: CaseScope.NONE,
     Role.ME_OFFICER: CaseScope.NONE,
     Role.DONOR_VIEWER: CaseScope.NONE,
+    Role.PLATFORM_ADMINISTRATOR: CaseScope.NONE,
 }
 
 # Roles that may open a new case for their organisation.
@@ -54,3 +58,6 @@ CASE_EDITORS = frozenset(
 # Roles that may (re)assign a case to another case worker of the organisation.
 CASE_ASSIGNERS = frozenset({Role.ADMINISTRATOR, Role.CASE_MANAGER})
 AUDIT_READERS = frozenset({Role.ADMINISTRATOR})
+# Roles that change the reference data every organisation shares (the service catalogue).
+# An organisation's administrator keeps only their own organisation's records.
+REFERENCE_DATA_EDITORS = frozenset({Role.PLATFORM_ADMINISTRATOR})

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from pave.assistance import services
+from pave.assistance import selectors, services
 from pave.assistance.models import ServiceType
 from pave.core.admin import submitted
 
@@ -32,6 +32,13 @@ class ServiceTypeAdmin(admin.ModelAdmin):
         else:
             saved = services.service_type_create(actor=request.user, data=data)
         obj.pk = saved.pk
+
+    # Shared reference data: staff see it, only a platform administrator changes it.
+    def has_add_permission(self, request: Any) -> bool:
+        return selectors.can_edit_catalogue(request.user)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return selectors.can_edit_catalogue(request.user)
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         # Delivered services keep their type: deactivate instead of deleting.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from pave.accounts.models import Organisation, User
-from pave.accounts.roles import Role
+from pave.accounts.roles import REFERENCE_DATA_EDITORS, Role
 from pave.assistance.models import (
     CasePlan,
     CaseRecord,
@@ -32,8 +32,9 @@ from pave.cases.selectors import TimelineEntry
 # Roles that record assistance on the cases they can see; everyone else who can see a case
 # (project managers, the screening officer who opened it, partner focal points) only reads.
 ASSISTANCE_RECORDERS = frozenset({Role.ADMINISTRATOR, Role.CASE_MANAGER, Role.CASE_WORKER})
-# Roles that edit the service catalogue (one catalogue for the whole installation).
-CATALOGUE_EDITORS = frozenset({Role.ADMINISTRATOR})
+# Roles that edit the service catalogue: one catalogue for the whole installation, shared
+# reference data, so a platform administrator only (never an organisation's administrator).
+CATALOGUE_EDITORS = REFERENCE_DATA_EDITORS
 
 
 def can_record_assistance(user: User) -> bool:

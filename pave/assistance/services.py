@@ -375,7 +375,7 @@ SERVICE_TYPE_FIELDS = ("code", "family", "name", "description", "active", "sort_
 
 def _require_catalogue_editor(actor: User) -> None:
     if not selectors.can_edit_catalogue(actor):
-        raise PermissionDenied(_("Only administrators edit the service catalogue."))
+        raise PermissionDenied(_("Only a platform administrator edits the service catalogue."))
 
 
 @transaction.atomic

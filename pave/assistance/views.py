@@ -200,7 +200,7 @@ def case_timeline_view(request: AuthedHttpRequest, case_id: int) -> HttpResponse
 
 def _require_catalogue_editor(request: AuthedHttpRequest) -> None:
     if not selectors.can_edit_catalogue(request.user):
-        raise PermissionDenied(_("Only administrators edit the service catalogue."))
+        raise PermissionDenied(_("Only a platform administrator edits the service catalogue."))
 
 
 def _render_catalogue(

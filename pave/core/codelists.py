@@ -30,6 +30,7 @@ class OrganisationType(models.TextChoices):
     EMBASSY = "Embassy", _("Embassy or consulate")
     INTERNATIONAL = "InternationalOrganisation", _("International organisation")
     MEDIA = "Media", _("Media")
+    DONOR = "Donor", _("Donor")
 
 
 class Sex(models.TextChoices):

@@ -53,13 +53,9 @@ ORGANISATIONS = [
     OrganisationSpec(
         "PH-EMB-LB", "Embassy of the Philippines in Lebanon", "Embassy", "Consular section"
     ),
-    # The donor (the EU funds 80 % of the project) sees results, never person-level data.
-    OrganisationSpec(
-        "EU-LB",
-        "Delegation of the European Union to Lebanon",
-        "InternationalOrganisation",
-        "Beirut",
-    ),
+    # The donor (the EU funds 80 % of the project) sees results, never person-level data:
+    # its type says so, and no referral can go to it.
+    OrganisationSpec("EU-LB", "Delegation of the European Union to Lebanon", "Donor", "Beirut"),
 ]
 # One user per role; every name is fictional.
 USERS = [
@@ -72,6 +68,8 @@ USERS = [
     UserSpec("maya", Role.ME_OFFICER, "IOM-LB", "Maya", "Rizk"),
     UserSpec("rana", Role.PARTNER_FOCAL_POINT, "BMS", "Rana", "Chidiac"),
     UserSpec("eva", Role.DONOR_VIEWER, "EU-LB", "Eva", "Lindqvist"),
+    # The programme's host keeps the shared service catalogue; it sees no person-level data.
+    UserSpec("host", Role.PLATFORM_ADMINISTRATOR, "IOM-LB", "Hala", "Sfeir"),
 ]
 # The partners that provide services have their own staff: a focal point answers the
 # referrals they receive, an administrator keeps their entries in the service directory.

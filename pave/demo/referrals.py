@@ -20,6 +20,7 @@ from pave.assistance.models import ServiceType
 from pave.demo import data
 from pave.demo.common import DEMO_AS_OF, DEMO_ORGANISATION, at_time, clamp, delta_days
 from pave.demo.story import Cast, PlannedConsent, PlannedReferral, Story
+from pave.referrals.models import OverrideGround
 from pave.referrals.services import (
     directory_entry_create,
     referral_accept,
@@ -228,6 +229,8 @@ def referral_tell(story: Story, planned: PlannedReferral, cast: Cast) -> None:
         details_for_receiver=data.REFERRAL_DETAILS[planned.to_org],
         shared_fields=SHARED_WITH[planned.to_org],
         override_reason=planned.override_reason,
+        # The demo's one override: a girl of 16 with no guardian reachable.
+        override_ground=OverrideGround.CHILD_PROTECTION if planned.override_reason else "",
     )
     _answer(planned, referral.pk, cast)
     cast.referral_dates.append((referral.pk, _referral_dates(planned)))

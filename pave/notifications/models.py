@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
     APPROVAL_WAITING = "approval_waiting", _("Approval waiting")
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+    CONSENT_OVERRIDE = "consent_override", _("Referral without consent")
 
 
 class Notification(models.Model):

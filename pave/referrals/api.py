@@ -153,8 +153,13 @@ class ReferralIn(Schema):
         "age_group, citizenship, languages, phone",
     )
     transfer_ownership: bool = False
+    override_ground: str = Field(
+        "",
+        description="case managers only, without valid consent: the emergency "
+        "(danger_to_life, medical_emergency or child_protection)",
+    )
     override_reason: str = Field(
-        "", max_length=20000, description="case managers only: why there is no valid consent"
+        "", max_length=20000, description="case managers only: what the emergency is"
     )
 
 
@@ -196,6 +201,7 @@ class ReferralOut(ReferralSummaryOut):
     )
     details_for_receiver: str
     consent: ReferralConsentOut | None
+    override_ground: str | None = Field(None, description="sending side only")
     override_reason: str | None = Field(None, description="sending side only")
     decline_reason: str
     revoke_reason: str
@@ -241,6 +247,7 @@ def referral_out(referral: Referral, side: str, shows_person: bool) -> dict[str,
         "shared": selectors.shared_values(referral) if shows_person else None,
         "details_for_receiver": referral.details_for_receiver,
         "consent": consent,
+        "override_ground": referral.override_ground if sender else None,
         "override_reason": referral.override_reason if sender else None,
         "decline_reason": referral.decline_reason,
         "revoke_reason": referral.revoke_reason,
@@ -282,8 +289,10 @@ def list_referrals(
 
 @router.post("", response={201: ReferralOut, **ERRORS})
 def create_referral(request: AuthedHttpRequest, payload: ReferralIn) -> Any:
-    """Refer a case. Without valid consent: 422 naming the problem; with `override_reason`,
-    a case manager or administrator may still send it (a case worker gets 403)."""
+    """Refer a case to an organisation that offers the services (the directory) and may
+    receive person-level data. Without valid consent: 422 naming the problem; in an
+    emergency (`override_ground` and `override_reason`) a case manager or administrator may
+    still send it (a case worker gets 403), and their organisation's administrators are told."""
     referral = services.referral_send(
         actor=request.user,
         case_id=payload.case,
@@ -294,6 +303,7 @@ def create_referral(request: AuthedHttpRequest, payload: ReferralIn) -> Any:
         shared_fields=payload.shared_fields,
         transfer_ownership=payload.transfer_ownership,
         override_reason=payload.override_reason,
+        override_ground=payload.override_ground,
     )
     return 201, _read(request, referral.pk)
 

@@ -16,6 +16,7 @@ from pave.referrals import selectors
 from pave.referrals.models import (
     ConsentMethod,
     ConsentPurpose,
+    OverrideGround,
     ReferralReason,
     ReferralStatus,
     SharedField,
@@ -79,7 +80,7 @@ class ConsentForm(_Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.referral_organisations(  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = selectors.consent_organisations(  # type: ignore[attr-defined]
             user=user
         )
         self.fields["given_on"].initial = timezone.localdate
@@ -166,12 +167,21 @@ class ReferralForm(_Form):
         required=False,
         help_text=_("Your organisation will no longer see the case."),
     )
+    override_ground = forms.ChoiceField(
+        label=_("Refer without valid consent, for this emergency"),
+        choices=[("", _("No: the person has consented")), *OverrideGround.choices],
+        required=False,
+        help_text=_(
+            "Only in an emergency, when the person's consent cannot be obtained. Your "
+            "organisation's administrators are told."
+        ),
+    )
     override_reason = forms.CharField(
-        label=_("Refer without valid consent, because…"),
+        label=_("What the emergency is"),
         max_length=20000,
         required=False,
         widget=_text_area(3),
-        help_text=_("Only when the person's consent cannot be obtained. This is recorded."),
+        help_text=_("Recorded with the referral; the receiving organisation does not see it."),
     )
 
     def __init__(
@@ -195,6 +205,7 @@ class ReferralForm(_Form):
         self.fields["services"].queryset = selectors.active_services()  # type: ignore[attr-defined]
         if user.role not in OVERRIDERS:
             del self.fields["transfer_ownership"]
+            del self.fields["override_ground"]
             del self.fields["override_reason"]
 
     def values(self) -> dict[str, Any]:
@@ -207,6 +218,7 @@ class ReferralForm(_Form):
             "details_for_receiver": data["details_for_receiver"],
             "transfer_ownership": data.get("transfer_ownership", False),
             "override_reason": data.get("override_reason", ""),
+            "override_ground": data.get("override_ground", ""),
         }
 
 

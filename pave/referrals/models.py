@@ -111,6 +111,15 @@ class ReferralReason(models.TextChoices):
     OTHER = "Other", _("Other")
 
 
+class OverrideGround(models.TextChoices):
+    """The emergencies a referral may be sent for without the person's consent: nothing
+    else (a donor's, a journalist's or an authority's curiosity never is one)."""
+
+    DANGER_TO_LIFE = "danger_to_life", _("Immediate danger to the person's life or safety")
+    MEDICAL_EMERGENCY = "medical_emergency", _("Medical emergency")
+    CHILD_PROTECTION = "child_protection", _("Protection of a child at risk")
+
+
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     ACCEPTED = "accepted", _("Accepted")
@@ -164,6 +173,12 @@ class Referral(TimeStampedModel):
     transfer_ownership = models.BooleanField(_("transfer the case"), default=False)
     consent = models.ForeignKey(
         Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    override_ground = models.CharField(
+        _("emergency that justified referring without consent"),
+        max_length=24,
+        choices=OverrideGround.choices,
+        blank=True,
     )
     override_reason = EncryptedTextField(_("reason for referring without consent"))
     override_by = models.ForeignKey(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pave.accounts.models import Organisation, User
-from pave.accounts.roles import CaseScope
+from pave.accounts.roles import CaseScope, Role
 from pave.assistance.models import ServiceType
 from pave.cases.models import ADULT_AGE, Case
 from pave.cases.rules import age_on
@@ -270,13 +270,44 @@ def organisation_by_id(organisation_id: int | None) -> Organisation | None:
     return Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
 
 
-def organisation_exists(organisation_id: int) -> bool:
-    return Organisation.objects.filter(pk=organisation_id).exists()
+def consent_organisations(*, user: User) -> QuerySet[Organisation]:
+    """Organisations a person may agree to be referred to: every other one, in any country,
+    whose type may receive person-level data (never a donor, the media, a business)."""
+    return (
+        Organisation.objects.receiving_person_data()
+        .exclude(pk=user.organisation_id)
+        .order_by("name")
+    )
+
+
+def _offering(services: Iterable[int] | None = None) -> QuerySet[ServiceDirectoryEntry]:
+    entries = ServiceDirectoryEntry.objects.filter(active=True, service_type__active=True)
+    return entries if services is None else entries.filter(service_type_id__in=list(services))
 
 
 def referral_organisations(*, user: User) -> QuerySet[Organisation]:
-    """Organisations a referral may go to: every other one, in any country."""
-    return Organisation.objects.exclude(pk=user.organisation_id).order_by("name")
+    """Organisations a referral may go to: the other ones, in any country, that offer a
+    service in the directory and whose type may receive person-level data."""
+    return consent_organisations(user=user).filter(pk__in=_offering().values("organisation_id"))
+
+
+def services_not_offered(*, organisation: Organisation, service_ids: Iterable[int]) -> list[str]:
+    """The names of the services among `service_ids` the organisation does not offer (an
+    active entry of theirs in the directory, for an active service)."""
+    wanted = set(service_ids)
+    offered = set(
+        _offering(wanted)
+        .filter(organisation=organisation)
+        .values_list("service_type_id", flat=True)
+    )
+    missing = ServiceType.objects.filter(pk__in=wanted - offered).order_by("family", "sort_order")
+    return [str(_(service.name)) for service in missing]
+
+
+def organisation_administrators(*, organisation_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role=Role.ADMINISTRATOR
+    ).order_by("username")
 
 
 # --- directory -------------------------------------------------------------------------------
@@ -289,11 +320,15 @@ class DirectoryFilters:
     city: str = ""
     organisation_id: int | None = None
     include_inactive: bool = False
+    own_entries: bool = False  # an administrator's view of their organisation's entries
 
 
 def directory_search(*, filters: DirectoryFilters) -> QuerySet[ServiceDirectoryEntry]:
     """Entries offering any of the services, in the country and city (case ignored)."""
     entries = ServiceDirectoryEntry.objects.select_related("organisation", "service_type")
+    if not filters.own_entries:
+        # Searched to refer someone: never to an organisation that may not receive them.
+        entries = entries.filter(organisation__in=Organisation.objects.receiving_person_data())
     if not filters.include_inactive:
         entries = entries.filter(active=True, service_type__active=True)
     if filters.services:

@@ -335,7 +335,7 @@ def directory_view(request: AuthedHttpRequest) -> HttpResponse:
     own = (
         selectors.directory_search(
             filters=selectors.DirectoryFilters(
-                organisation_id=user.organisation_id, include_inactive=True
+                organisation_id=user.organisation_id, include_inactive=True, own_entries=True
             )
         )
         if can_edit

@@ -254,6 +254,16 @@ class Certificate(TimeStampedModel):
     class Meta:
         ordering = ["-issued_on", "-id"]
         indexes = [models.Index(fields=["event", "participant"])]
+        constraints = [
+            # One valid certificate per participant and event, whatever runs at once. A revoked
+            # one stays (its code verifies as revoked); a new one may then be issued by naming
+            # the participant (services.certificates_issue).
+            models.UniqueConstraint(
+                fields=["event", "participant"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="certificate_one_valid_per_participant_and_event",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"certificate {self.code}"

@@ -367,15 +367,15 @@ def test_catalogue_query_count_does_not_grow(amal, personas, django_assert_num_q
         assert len(amal.get("/assistance/service-types").json()) == shipped
     for n in range(5):
         service_type_create(
-            actor=personas.by_role[Role.ADMINISTRATOR],
+            actor=personas.by_role[Role.PLATFORM_ADMINISTRATOR],
             data={"code": f"grant-{n}", "name": f"Grant {n}", "family": "reintegration"},
         )
     with django_assert_num_queries(queries):
         assert len(amal.get("/assistance/service-types").json()) == shipped + 5
 
 
-def test_administrator_adds_renames_and_deactivates_a_service(client, personas):
-    admin = Api(client, personas.by_role[Role.ADMINISTRATOR])
+def test_platform_administrator_adds_renames_and_deactivates_a_service(client, personas):
+    admin = Api(client, personas.by_role[Role.PLATFORM_ADMINISTRATOR])
     created = admin.post(
         "/assistance/service-types",
         {"code": "family-tracing", "family": "return", "name": "Family tracing"},
@@ -397,7 +397,7 @@ def test_administrator_adds_renames_and_deactivates_a_service(client, personas):
 
 
 def test_catalogue_refuses_a_duplicate_code_and_an_unknown_family(client, personas):
-    admin = Api(client, personas.by_role[Role.ADMINISTRATOR])
+    admin = Api(client, personas.by_role[Role.PLATFORM_ADMINISTRATOR])
     duplicate = admin.post(
         "/assistance/service-types", {"code": "shelter", "family": "recovery", "name": "Again"}
     )

@@ -85,9 +85,10 @@ def expected(role, *, own):
         elif name == "service-types:list":
             table[name] = 200  # the catalogue holds no personal data
         else:
-            # One catalogue for the installation: any organisation's administrator edits it.
+            # One catalogue for the installation, shared reference data: only a platform
+            # administrator edits it, never an organisation's administrator (issue 12).
             ok = 201 if name in CREATES else 200
-            table[name] = ok if role == R.ADMINISTRATOR else 403
+            table[name] = ok if role == R.PLATFORM_ADMINISTRATOR else 403
     return table
 
 

@@ -102,7 +102,7 @@ def test_inactive_service_stays_on_records_that_have_it(personas, case):
         data={"service_type": shelter, "delivered_on": datetime.date(2014, 3, 1)},
     )
     services.service_type_update(
-        actor=personas.by_role[Role.ADMINISTRATOR],
+        actor=personas.by_role[Role.PLATFORM_ADMINISTRATOR],
         service_type_id=shelter.pk,
         data={"active": False},
     )
@@ -119,14 +119,14 @@ def test_inactive_service_stays_on_records_that_have_it(personas, case):
     assert (updated.service_type_id, updated.version) == (shelter.pk, 2)
 
 
-def test_catalogue_changes_are_administrators_only_and_audited(personas):
+def test_catalogue_changes_are_platform_administrators_only_and_audited(personas):
     shelter = ServiceType.objects.get(code="shelter")
     with pytest.raises(PermissionDenied):
         services.service_type_update(
             actor=personas.bilal, service_type_id=shelter.pk, data={"name": "Safe house"}
         )
     services.service_type_update(
-        actor=personas.by_role[Role.ADMINISTRATOR],
+        actor=personas.by_role[Role.PLATFORM_ADMINISTRATOR],
         service_type_id=shelter.pk,
         data={"name": "Safe house"},
     )

@@ -247,8 +247,8 @@ def test_closed_case_takes_no_new_record(client, personas):
 # --- the catalogue page ----------------------------------------------------------------------
 
 
-def test_administrator_adds_renames_and_deactivates_services(client, personas):
-    client.force_login(personas.by_role[Role.ADMINISTRATOR])
+def test_platform_administrator_adds_renames_and_deactivates_services(client, personas):
+    client.force_login(personas.by_role[Role.PLATFORM_ADMINISTRATOR])
     url = reverse("assistance:service-types")
     assert "Reception on arrival" in client.get(url).content.decode()
 
@@ -279,7 +279,7 @@ def test_administrator_adds_renames_and_deactivates_services(client, personas):
 
 
 def test_catalogue_page_refuses_a_duplicate_code(client, personas):
-    client.force_login(personas.by_role[Role.ADMINISTRATOR])
+    client.force_login(personas.by_role[Role.PLATFORM_ADMINISTRATOR])
     before = ServiceType.objects.count()
     response = client.post(
         reverse("assistance:service-types"),
@@ -295,7 +295,7 @@ def test_catalogue_page_refuses_a_duplicate_code(client, personas):
 
 
 def test_catalogue_page_query_count_does_not_grow(client, personas, django_assert_num_queries):
-    admin = personas.by_role[Role.ADMINISTRATOR]
+    admin = personas.by_role[Role.PLATFORM_ADMINISTRATOR]
     client.force_login(admin)
     url = reverse("assistance:service-types")
     client.get(url)  # session and caches warmed
@@ -311,6 +311,6 @@ def test_catalogue_page_query_count_does_not_grow(client, personas, django_asser
         assert "Grant 4" in client.get(url).content.decode()
 
 
-def test_only_administrators_open_the_catalogue_page(client, personas):
+def test_only_platform_administrators_open_the_catalogue_page(client, personas):
     client.force_login(personas.bilal)
     assert client.get(reverse("assistance:service-types")).status_code == 403

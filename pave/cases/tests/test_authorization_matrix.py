@@ -23,6 +23,7 @@ OWN_ORGANISATION = {
     Role.TRAINER: (None, 404, 404, 403),
     Role.ME_OFFICER: (None, 404, 404, 403),
     Role.DONOR_VIEWER: (None, 404, 404, 403),
+    Role.PLATFORM_ADMINISTRATOR: (None, 404, 404, 403),
 }
 # None: the list itself is refused (403) because the role sees no person-level data.
 

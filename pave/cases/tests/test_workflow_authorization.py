@@ -56,6 +56,7 @@ OWN = {
     R.TRAINER: dict.fromkeys(ENDPOINTS, 404),
     R.ME_OFFICER: dict.fromkeys(ENDPOINTS, 404),
     R.DONOR_VIEWER: dict.fromkeys(ENDPOINTS, 404),
+    R.PLATFORM_ADMINISTRATOR: dict.fromkeys(ENDPOINTS, 404),
 }
 
 

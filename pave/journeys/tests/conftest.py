@@ -19,7 +19,7 @@ from pave.accounts.roles import Role
 from pave.assistance.models import ServiceType
 from pave.assistance.services import service_delivery_record
 from pave.monitoring import services as monitoring
-from pave.referrals.tests.conftest import Partner, ensure_catalogue
+from pave.referrals.tests.conftest import Partner, ensure_catalogue, offers
 from pave.testing import (
     axe_check,
     log_in,
@@ -111,8 +111,11 @@ def catalogue(db) -> None:
 
 @pytest.fixture
 def partner(personas, catalogue) -> Partner:
-    """Addis Reintegration Centre (Ethiopia); fatima is its focal point for referrals."""
-    return Partner()
+    """Addis Reintegration Centre (Ethiopia); fatima is its focal point for referrals. It
+    offers shelter in the service directory (a referral goes only to a provider)."""
+    partner = Partner()
+    offers(partner.org, "shelter")
+    return partner
 
 
 @pytest.fixture

@@ -56,8 +56,20 @@ def _organisation_errors(
                 "organisation",
                 _("Name the organisation the person agrees to be referred to."),
             )
-        elif organisation_id and not selectors.organisation_exists(organisation_id):
-            add_error(errors, "organisation", _("No such organisation."))
+        elif organisation_id:
+            organisation = selectors.organisation_by_id(organisation_id)
+            if organisation is None:
+                add_error(errors, "organisation", _("No such organisation."))
+            elif not organisation.may_receive_person_data:
+                add_error(
+                    errors,
+                    "organisation",
+                    _(
+                        "%(org)s may not receive person-level data: a referral never goes to "
+                        "a donor, the media or a business."
+                    )
+                    % {"org": organisation.name},
+                )
     elif organisation_id or any_organisation:
         add_error(errors, "organisation", _("Only a consent to referral names an organisation."))
 

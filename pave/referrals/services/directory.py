@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,13 @@ UPDATABLE = ("active", "city", "contact_notes")
 STAFF_FIELDS = ("organisation", "service_type", "country", "city", "contact_notes", "active")
 
 
+def _not_listed(organisation: Any) -> str:
+    return _(
+        "%(org)s cannot be listed in the service directory: its type may not receive "
+        "person-level data."
+    ) % {"org": organisation.name}
+
+
 def _require_editor(actor: User) -> None:
     if actor.role not in DIRECTORY_EDITORS:
         raise PermissionDenied(_("Only an administrator can edit the service directory."))
@@ -33,6 +40,8 @@ def directory_entry_create(
 ) -> ServiceDirectoryEntry:
     """An administrator says their organisation offers a service in a country (and city)."""
     _require_editor(actor)
+    if not actor.organisation.may_receive_person_data:
+        raise PermissionDenied(_not_listed(actor.organisation))
     errors: Errors = {}
     if not selectors.service_type_exists(service_type_id):
         add_error(errors, "service_type", _("Choose a service from the catalogue."))
@@ -93,6 +102,8 @@ def directory_entry_staff_create(*, actor: User, data: Mapping[str, Any]) -> Ser
     _require_staff(actor)
     reject_unknown_fields(data, STAFF_FIELDS)
     entry = ServiceDirectoryEntry(**data)
+    if entry.organisation_id and not entry.organisation.may_receive_person_data:
+        raise ValidationError({"organisation": [_not_listed(entry.organisation)]})
     entry.full_clean()
     entry.save()
     audit_record(
@@ -114,6 +125,8 @@ def directory_entry_staff_update(
     reject_unknown_fields(data, STAFF_FIELDS)
     entry = ServiceDirectoryEntry.objects.select_for_update().get(pk=entry_id)
     changed = model_update(entry, data, STAFF_FIELDS)
+    if "organisation" in changed and not entry.organisation.may_receive_person_data:
+        raise ValidationError({"organisation": [_not_listed(entry.organisation)]})
     if changed:
         entry.full_clean()
         entry.save()

@@ -22,7 +22,13 @@ from pave.core.audit import audit_record
 from pave.core.toolkit import Errors, add_error, raise_if
 from pave.notifications.models import NotificationKind
 from pave.referrals import selectors
-from pave.referrals.models import Referral, ReferralReason, ReferralStatus, SharedField
+from pave.referrals.models import (
+    OverrideGround,
+    Referral,
+    ReferralReason,
+    ReferralStatus,
+    SharedField,
+)
 from pave.referrals.roles import OVERRIDERS, SENDERS
 from pave.referrals.selectors import RECEIVED, SENT
 from pave.referrals.services.common import (
@@ -62,7 +68,66 @@ def _to_org(errors: Errors, actor: User, to_org_id: int | None) -> Any:
         add_error(errors, "to_org", _("Choose the organisation to refer to."))
     elif to_org.pk == actor.organisation_id:
         add_error(errors, "to_org", _("A referral goes to another organisation."))
+    elif not to_org.may_receive_person_data:
+        add_error(
+            errors,
+            "to_org",
+            _(
+                "%(org)s may not receive person-level data: a referral never goes to a donor, "
+                "the media or a business."
+            )
+            % {"org": to_org.name},
+        )
     return to_org
+
+
+def _provides(errors: Errors, to_org: Any, services: list[ServiceType]) -> None:
+    """A referral goes to an organisation that offers every service requested."""
+    if to_org is None or errors.get("to_org") or not services:
+        return
+    missing = selectors.services_not_offered(
+        organisation=to_org, service_ids=[service.pk for service in services]
+    )
+    if missing:
+        add_error(
+            errors,
+            "to_org",
+            _("%(org)s does not offer this in the service directory: %(services)s.")
+            % {"org": to_org.name, "services": ", ".join(missing)},
+        )
+
+
+def _override_errors(errors: Errors, ground: str, reason: str) -> None:
+    """Referring without consent is for an emergency only: one from the list, explained."""
+    if ground not in OverrideGround.values:
+        add_error(
+            errors,
+            "override_ground",
+            _("Referring without consent is for emergencies only: choose which one."),
+        )
+    if not reason:
+        add_error(errors, "override_reason", _("Say what the emergency is."))
+
+
+def _notify_administrators(actor: User, referral: Referral) -> None:
+    """The organisation's administrators hear of every referral sent without consent."""
+    notify_in_languages(
+        selectors.organisation_administrators(organisation_id=actor.organisation_id),
+        NotificationKind.CONSENT_OVERRIDE,
+        lambda: (
+            _(
+                "Referral #%(id)s to %(org)s was sent without the person's consent by "
+                "%(user)s: %(ground)s."
+            )
+            % {
+                "id": referral.pk,
+                "org": referral.to_org.name,
+                "user": actor.username,
+                "ground": str(OverrideGround(referral.override_ground).label).lower(),
+            }
+        ),
+        referral_url(referral),
+    )
 
 
 def _receivers_message(referral: Referral, services: list[ServiceType]) -> str:
@@ -89,11 +154,15 @@ def referral_send(
     shared_fields: Iterable[str] = (),
     transfer_ownership: bool = False,
     override_reason: str = "",
+    override_ground: str = "",
 ) -> Referral:
     """Refer a case to another organisation for services, with the person's consent.
 
-    Without a valid referral consent for that organisation the referral is refused, unless
-    a case manager or administrator gives a written `override_reason` (audited separately).
+    The organisation offers every service requested (the service directory) and its type
+    may receive person-level data (never a donor, the media, a business). Without a valid
+    referral consent for it the referral is refused, unless a case manager or administrator
+    names the emergency (`override_ground`, one of OverrideGround) and explains it
+    (`override_reason`): audited separately, and the organisation's administrators are told.
     """
     case = case_get_for_user(user=actor, case_id=case_id)
     if actor.role not in SENDERS:
@@ -102,6 +171,7 @@ def referral_send(
     to_org = _to_org(errors, actor, to_org_id)
     services = _services(errors, service_ids)
     shared = _shared_fields(errors, shared_fields)
+    _provides(errors, to_org, services)
     if reason not in ReferralReason.values:
         add_error(errors, "reason", _("Choose the reason for the referral."))
     details = clean_text(errors, "details_for_receiver", details_for_receiver)
@@ -119,12 +189,15 @@ def referral_send(
         ]
     raise_if(errors)
     consent = selectors.valid_referral_consent(case=case, to_org_id=to_org.pk)
-    if consent is None and not override:
+    if consent is None and not (override or override_ground):
         raise ValidationError({"consent": [selectors.no_consent_message(case=case, to_org=to_org)]})
     if consent is None and actor.role not in OVERRIDERS:
         raise PermissionDenied(
             _("Only a case manager or an administrator may refer without valid consent.")
         )
+    if consent is None:
+        _override_errors(errors, override_ground, override)
+        raise_if(errors)
     now = timezone.now()
     referral = Referral(
         case=case,
@@ -136,6 +209,7 @@ def referral_send(
         transfer_ownership=bool(transfer_ownership),
         consent=consent,
         override_reason="" if consent else override,
+        override_ground="" if consent else override_ground,
         override_by=None if consent else actor,
         sent_by=actor,
         sent_at=now,
@@ -162,9 +236,10 @@ def referral_send(
             actor=actor,
             action="referral.consent_override",
             obj=referral,
-            fields=["override_reason"],
-            detail={"case": case.pk, "to_org": to_org.pk},
+            fields=["override_ground", "override_reason"],
+            detail={"case": case.pk, "to_org": to_org.pk, "ground": override_ground},
         )
+        _notify_administrators(actor, referral)
     notify_in_languages(
         selectors.receiving_users(organisation_id=to_org.pk),
         NotificationKind.REFERRAL_RECEIVED,

@@ -18,7 +18,7 @@ from pave.accounts.roles import Role
 from pave.assistance.catalogue import DEFAULT_CATALOGUE
 from pave.assistance.models import ServiceType
 from pave.referrals import services
-from pave.referrals.models import Consent, Referral
+from pave.referrals.models import Consent, Referral, ServiceDirectoryEntry
 from pave.testing import make_case, make_org, make_user, person_data
 
 
@@ -32,6 +32,15 @@ class Partner:
         for role in Role.values:
             if role not in self.by_role:
                 self.by_role[role] = make_user(f"arc_{role}", self.org, role)
+
+
+def offers(org, *codes: str, country: str = "ET", city: str = "Addis Ababa") -> None:
+    """The organisation offers these services (an active directory entry each): a referral
+    goes only to an organisation that does."""
+    for pk in service_ids(*codes):
+        ServiceDirectoryEntry.objects.get_or_create(
+            organisation=org, service_type_id=pk, country=country, city=city
+        )
 
 
 @pytest.fixture
@@ -83,6 +92,8 @@ def send(actor, case, to_org, **overrides: Any) -> Referral:
         "shared_fields": ["given_name", "sex", "age_group"],
     }
     values.update(overrides)
+    codes = ServiceType.objects.filter(pk__in=values["service_ids"]).values_list("code", flat=True)
+    offers(to_org, *codes)
     return services.referral_send(actor=actor, case_id=case.pk, **values)
 
 

@@ -8,10 +8,11 @@ import json
 import pytest
 from django.utils import timezone
 
+from pave.accounts.models import Organisation
 from pave.accounts.roles import Role
 from pave.referrals import services
 from pave.referrals.models import Referral
-from pave.referrals.tests.conftest import record_consent, send, service_ids
+from pave.referrals.tests.conftest import offers, record_consent, send, service_ids
 from pave.testing import bearer, make_case, person_data
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,9 @@ def referral_body(case, to_org="ARC-ET", **overrides):
         "shared_fields": ["given_name", "languages"],
     }
     body.update(overrides)
+    organisation = Organisation.objects.filter(code=body["to_org"]).first()
+    if organisation is not None:
+        offers(organisation, *body["services"])
     return body
 
 
@@ -101,7 +105,9 @@ def test_referral_without_consent_is_refused_with_a_clear_message(
 def test_case_worker_override_is_403_and_manager_override_is_201(
     client, personas, partner, the_case
 ):
-    body = referral_body(the_case, override_reason="Detained; cannot be reached")
+    body = referral_body(
+        the_case, override_ground="danger_to_life", override_reason="Detained; cannot be reached"
+    )
     refused = post(client, personas.amal, BASE, body)
     assert refused.status_code == 403
     assert "Only a case manager or an administrator" in refused.json()["detail"]
@@ -109,6 +115,7 @@ def test_case_worker_override_is_403_and_manager_override_is_201(
     assert sent.status_code == 201, sent.content
     assert sent.json()["consent_overridden"] is True
     assert sent.json()["override_reason"] == "Detained; cannot be reached"
+    assert sent.json()["override_ground"] == "danger_to_life"
 
 
 def test_unknown_codes_are_field_errors(client, personas, partner, the_case, consent):

@@ -17,13 +17,13 @@ from django.utils import timezone
 from pave.accounts.roles import Role
 from pave.notifications.models import Notification
 from pave.referrals import services
-from pave.referrals.tests.conftest import record_consent, send, service_ids
+from pave.referrals.tests.conftest import offers, record_consent, send, service_ids
 from pave.testing import bearer, make_case
 
 pytestmark = pytest.mark.django_db
 
 R = Role
-NONE_ROLES = {R.TRAINER, R.ME_OFFICER, R.DONOR_VIEWER}
+NONE_ROLES = {R.TRAINER, R.ME_OFFICER, R.DONOR_VIEWER, R.PLATFORM_ADMINISTRATOR}
 SENDING_VIEWERS = {R.ADMINISTRATOR, R.PROJECT_MANAGER, R.CASE_MANAGER, R.CASE_WORKER}
 SENDERS = {R.ADMINISTRATOR, R.CASE_MANAGER, R.CASE_WORKER}
 RECORDERS = {R.ADMINISTRATOR, R.CASE_MANAGER, R.CASE_WORKER}  # of those who see the case
@@ -135,6 +135,7 @@ def check_api(client, world: World, user, expected: dict[str, Any]) -> None:
         world.personas.amal, case, None, purpose="processing", any_organisation=False
     )
     status(post(f"{base}/consents/{other_consent.pk}/withdraw"), "withdraw")
+    offers(world.personas.gov, "legal-aid", country="LB")
     body = {
         "case": case.pk,
         "to_org": world.personas.gov.code,

@@ -159,7 +159,11 @@ def test_case_manager_may_override_missing_consent_with_a_reason_and_it_is_audit
     personas, partner, the_case
 ):
     referral = send(
-        personas.bilal, the_case, partner.org, override_reason="Unconscious; urgent care"
+        personas.bilal,
+        the_case,
+        partner.org,
+        override_ground="medical_emergency",
+        override_reason="Unconscious; urgent care",
     )
     assert referral.consent is None and referral.override_by == personas.bilal
     event = AuditEvent.objects.get(action="referral.consent_override")
@@ -466,6 +470,7 @@ def test_free_text_is_encrypted_at_rest(personas, partner, the_case):
         the_case,
         personas.other,
         details_for_receiver="Arrives Tuesday by bus",
+        override_ground="medical_emergency",
         override_reason="Unconscious in hospital",
     )
     services.referral_decline(

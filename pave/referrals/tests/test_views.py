@@ -13,7 +13,7 @@ from django.utils import timezone
 from pave.accounts.roles import Role
 from pave.referrals import services
 from pave.referrals.models import Consent, Referral
-from pave.referrals.tests.conftest import record_consent, send, service_ids
+from pave.referrals.tests.conftest import offers, record_consent, send, service_ids
 from pave.testing import make_case, person_data
 
 pytestmark = pytest.mark.django_db
@@ -121,10 +121,12 @@ def test_directory_search_narrows_the_organisations_to_refer_to(
     assert f'name="to_org" value="{partner.org.pk}"' in page
     assert "Cedar Legal Aid" not in page  # not a provider of the service
     unfiltered = html_of(client.get(url))
-    assert "Cedar Legal Aid (Lebanon)" in unfiltered
+    assert "Addis Reintegration Centre (Ethiopia)" in unfiltered
+    assert "Cedar Legal Aid" not in unfiltered  # it offers nothing in the directory
 
 
 def test_referral_form_sends_the_referral(client, personas, partner, the_case, consent):
+    offers(partner.org, "shelter", "medical")
     client.force_login(personas.amal)
     response = client.post(
         reverse("referrals:create", args=[the_case.pk]),
@@ -143,6 +145,7 @@ def test_referral_form_sends_the_referral(client, personas, partner, the_case, c
 
 
 def test_referral_form_without_consent_shows_the_refusal(client, personas, partner, the_case):
+    offers(partner.org, "shelter")
     client.force_login(personas.amal)
     response = client.post(
         reverse("referrals:create", args=[the_case.pk]),

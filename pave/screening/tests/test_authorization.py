@@ -36,6 +36,7 @@ OWN_ORGANISATION = {
     Role.TRAINER: (None, 404, 403, 404, 403, 404),
     Role.ME_OFFICER: (None, 404, 403, 404, 403, 404),
     Role.DONOR_VIEWER: (None, 404, 403, 404, 403, 404),
+    Role.PLATFORM_ADMINISTRATOR: (None, 404, 403, 404, 403, 404),
 }
 
 

@@ -40,7 +40,10 @@ def certificates_issue(
     issued_on: datetime.date | None = None,
 ) -> list[Certificate]:
     """A certificate for each participant present at a session of the event (all of them,
-    or those listed). A participant who already holds a valid one keeps it."""
+    or those listed). Issued once: a participant who holds a valid one gets that one back,
+    however many requests run at once (the database holds one valid certificate per
+    participant and event). Issuing to all present skips a participant whose certificate was
+    revoked; naming them issues a new one, with a new code."""
     event = event_for_actor(actor=actor, event_id=event_id)
     require_manager(actor)
     attended = set(
@@ -58,14 +61,15 @@ def certificates_issue(
                 ]
             }
         )
-    held = {
-        c.participant_id: c
-        for c in Certificate.objects.filter(
-            event=event, participant_id__in=wanted, revoked_at__isnull=True
+    ours = Certificate.objects.filter(event=event, participant_id__in=wanted)
+    held = set(ours.filter(revoked_at__isnull=True).values_list("participant_id", flat=True))
+    missing = wanted - held
+    if participant_ids is None:
+        missing -= set(
+            ours.filter(revoked_at__isnull=False).values_list("participant_id", flat=True)
         )
-    }
     day = issued_on or timezone.localdate()
-    issued = [
+    candidates = [
         Certificate(
             event=event,
             participant_id=pk,
@@ -73,17 +77,24 @@ def certificates_issue(
             issued_on=day,
             issued_by=acting_user(actor),
         )
-        for pk in sorted(wanted - set(held))
+        for pk in sorted(missing)
     ]
-    Certificate.objects.bulk_create(issued)
+    # A request running at the same time may have issued some of them since: the unique
+    # constraint keeps its certificate and skips ours (no error, no second certificate).
+    Certificate.objects.bulk_create(candidates, ignore_conflicts=True)
+    issued = list(
+        Certificate.objects.filter(code__in=[c.code for c in candidates]).values_list(
+            "participant_id", flat=True
+        )
+    )
     if issued:
         audit_record(
             actor=actor,
             action="training.certificate.issue",
             obj=event,
-            detail={"participants": [c.participant_id for c in issued]},
+            detail={"participants": sorted(issued)},
         )
-    return sorted([*held.values(), *issued], key=lambda c: c.participant_id)
+    return list(ours.filter(revoked_at__isnull=True).order_by("participant_id"))
 
 
 def _certificate_for_actor(actor: Actor, certificate_id: int) -> Certificate:
@@ -107,8 +118,15 @@ def certificate_revoke(*, actor: Actor, certificate_id: int) -> Certificate:
     certificate = Certificate.objects.select_for_update().get(pk=found.pk)
     if certificate.revoked_at is not None:
         raise ValidationError({"__all__": [_("This certificate was already revoked.")]})
-    certificate.revoked_at = timezone.now()
-    certificate.save(update_fields=["revoked_at", "updated_at"])
+    now = timezone.now()
+    # Every valid certificate of the participant for the event: one since the database
+    # says so, more in data written before it did (see migration 0003).
+    Certificate.objects.filter(
+        event_id=certificate.event_id,
+        participant_id=certificate.participant_id,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now, updated_at=now)
+    certificate.revoked_at = now
     audit_record(
         actor=actor,
         action="training.certificate.revoke",

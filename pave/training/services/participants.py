@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -346,6 +347,12 @@ def participant_merge(*, actor: Actor, keep_id: int, merge_id: int) -> MergeResu
     keep, merge = locked[keep_id], locked[merge_id]
     attendances = _merge_attendances(keep, merge)
     tests = _merge_tests(keep, merge)
+    # One valid certificate per person and event: where both records hold one, the kept
+    # record's stays valid and the other is revoked (its code then verifies as revoked).
+    held = Certificate.objects.filter(participant=keep, revoked_at__isnull=True)
+    Certificate.objects.filter(
+        participant=merge, revoked_at__isnull=True, event_id__in=held.values("event_id")
+    ).update(revoked_at=timezone.now())
     certificates_moved = Certificate.objects.filter(participant=merge).update(participant=keep)
     filled = [name for name in ("title", "phone", "email") if not getattr(keep, name)]
     filled = [name for name in filled if getattr(merge, name)]
