@@ -102,7 +102,7 @@ def audit_locks(events: int) -> int:
 # --- API helpers (Django test client) ---------------------------------------------------------
 
 
-def bearer(user: User) -> dict[str, str]:
+def bearer(user: User) -> dict[str, Any]:
     """Test-client keyword arguments carrying a new API token of USER: `client.get(url,
     **bearer(user))`."""
     return {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=user, user=user)[1]}"}
