@@ -130,11 +130,11 @@ def search_in_query_string(request: HttpRequest, *, names: Iterable[str], path: 
     sent = [name for name in names if any(v.strip() for v in request.GET.getlist(name))]
     if not sent:
         return None
-    message = _(
+    message = gettext(
         "Send searches by POST to %(path)s, in the JSON body: a search in the URL would be "
         "written to access logs and browser history."
     ) % {"path": path}
     return 400, {
-        "detail": _("Searches for persons are not accepted in the URL."),
+        "detail": gettext("Searches for persons are not accepted in the URL."),
         "errors": {name: [message] for name in sent},
     }

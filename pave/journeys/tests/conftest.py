@@ -131,6 +131,9 @@ class Programme:
 
     def __init__(self, personas: Any, assisted: int) -> None:
         today = timezone.localdate()
+        # The people already assisted were helped last month: donors see whole, ended periods
+        # only (issue 12), so that is what their dashboard shows by default.
+        last_month = today.replace(day=1) - datetime.timedelta(days=10)
         self.donor_org = make_org("EU-LB", name="EU Delegation", type="InternationalOrganisation")
         self.eva = make_user("eva", self.donor_org, Role.DONOR_VIEWER)
         self.me_officer = personas.by_role[Role.ME_OFFICER]
@@ -139,7 +142,7 @@ class Programme:
             organisation=personas.ngo,
             code=PROJECT,
             title="Protection of migrant workers in Lebanon",
-            start=datetime.date(today.year, 1, 1),
+            start=datetime.date(last_month.year, 1, 1),
             end=datetime.date(today.year + 1, 12, 31),
             donor="European Union",
             donor_organisation=self.donor_org,
@@ -169,18 +172,18 @@ class Programme:
         for n in range(assisted):
             sex = "male" if n == 0 else "female"  # one man: a cell donors never see
             person = person_data(given_name=f"Assisted{n}", sex=sex)
-            case = make_case(personas.amal, person=person)
-            self.assist(personas.amal, case, code="shelter")
+            case = make_case(personas.amal, person=person, identification_date=last_month)
+            self.assist(personas.amal, case, code="shelter", day=last_month)
             self.cases.append(case)
 
     @staticmethod
-    def assist(actor: Any, case: Any, *, code: str) -> None:
+    def assist(actor: Any, case: Any, *, code: str, day: datetime.date | None = None) -> None:
         service_delivery_record(
             actor=actor,
             case_id=case.pk,
             data={
                 "service_type": ServiceType.objects.get(code=code),
-                "delivered_on": timezone.localdate(),
+                "delivered_on": day or timezone.localdate(),
             },
         )
 
