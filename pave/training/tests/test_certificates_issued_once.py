@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
@@ -40,7 +41,7 @@ def thirty_present(trainer) -> Event:
     return event
 
 
-def issue_in_parallel(url: str, headers: dict[str, str]) -> list[int]:
+def issue_in_parallel(url: str, headers: dict[str, Any]) -> list[int]:
     start = threading.Barrier(REQUESTS)
 
     def one(_: int) -> int:
