@@ -208,10 +208,10 @@ class CaseSearchIn(Schema):
     case_type: str = ""
     country: str = ""
     sex: str = ""
-    assigned_to: int | None = None
+    assigned_to: Id | None = None
     is_minor: bool | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_INT)  # bounded: an unbounded offset overflows (500)
 
 
 @router.post("/search", response={200: CaseListOut, **ERRORS})

@@ -393,7 +393,7 @@ class ScreeningSearchIn(Schema):
     place: int | None = None
     has_case: bool | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_INT)  # bounded: an unbounded offset overflows (500)
 
 
 @router.post("/screenings/search", response={200: ScreeningListOut, **ERRORS})

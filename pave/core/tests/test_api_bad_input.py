@@ -56,6 +56,14 @@ def test_a_huge_offset_is_refused_not_overflowed(client, admin, path):
     assert "query.offset" in error_shape(response, 422)["errors"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/cases/search", "/screening/screenings/search", "/training/participants/search"]
+)
+def test_a_huge_offset_in_a_search_by_post_is_refused_not_overflowed(client, admin, path):
+    response = Api(client, admin).post(path, {"offset": 2**64, "limit": 5})
+    assert "offset" in error_shape(response, 422)["errors"]
+
+
 def test_a_huge_id_in_a_path_or_body_is_refused(client, admin, personas):
     api = Api(client, admin)
     error_shape(api.get(f"/cases/{2**64}"), 422)

@@ -26,20 +26,12 @@ from pave.screening.engine import (
     load_instruments,
     parse_expression,
 )
-from pave.screening.tests.test_engine import instrument_yaml
-
-ADULT = "ilo-2009-adult-labour"
-CHILD = "ilo-2009-child-labour"
-ICLS = "icls-2018-forced-labour"
-SPEC = Path("/work/shared/reference/screening-instruments.yaml")
-REGISTRY = load_instruments()
-
-
-def outcome_of(code: str, *observed: str, **extra: bool | None) -> str:
-    answers: dict[str, bool | None] = dict.fromkeys(observed, True)
-    answers.update({key.replace("__", "."): value for key, value in extra.items()})
-    return assess(REGISTRY.get(code), answers).outcome.code
-
+from pave.screening.tests.test_engine import (
+    ADULT,
+    CHILD,
+    REGISTRY,
+    instrument_yaml,
+)
 
 # --------------------------------------------------------------------------- expression parser
 

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Field, Router, Schema
 
 from pave.accounts.http import AuthedHttpRequest
-from pave.core.api import ERRORS, LIMIT, OFFSET, PathId, search_in_query_string
+from pave.core.api import ERRORS, LIMIT, MAX_INT, OFFSET, PathId, search_in_query_string
 from pave.training import selectors, services
 from pave.training.api.schemas import (
     MergeIn,
@@ -57,7 +57,7 @@ class ParticipantSearchIn(Schema):
     affiliation: str = ""
     event: int | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_INT)  # bounded: an unbounded offset overflows (500)
 
 
 @router.post("/participants/search", response={200: ParticipantListOut, **ERRORS})
