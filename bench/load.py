@@ -517,6 +517,7 @@ def report(
         f"PostgreSQL {version}. **The load generator (one Python process, aiohttp) shares "
         "this machine with the servers and PostgreSQL**, and the machine is shared with other "
         "work (the load average is in the tables).",
+        f"- Code: commit {commit()} (the application code measured).",
         f"- Servers: `pave serve --workers N --threads {args.threads}` (gunicorn, gthread, the "
         "shipped command with its access log), restarted for each worker count, on a fresh "
         f"database (migrate {setup['migrate_seconds']:.0f} s; `pave demo generate --persons "
@@ -566,6 +567,17 @@ def report(
     if kinds:
         lines += ["", "Errors by kind: " + "; ".join(f"{k}: {v}" for k, v in kinds.items())]
     return "\n".join(lines) + "\n"
+
+
+def commit() -> str:
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],  # noqa: S607 - git from the PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
 
 
 def verdict(ok: bool) -> str:
