@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/screening.py --output bench/RESULTS-screening.md
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/load.py
 
 messages: install
 	cd pave && ../$(PAVE) makemessages -l ar -l fr --no-obsolete && ../$(PAVE) compilemessages
