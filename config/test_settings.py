@@ -9,8 +9,12 @@ import secrets
 import tempfile
 
 # Tests never touch a real data directory (keys, SQLite file): a fresh one per test process,
-# unless the caller names one. Set before the production settings derive their paths from it.
-os.environ.setdefault("PAVE_DATA_DIR", tempfile.mkdtemp(prefix="pave-test-"))
+# unless the caller names one. Each pytest-xdist worker gets its own, even though it inherits
+# the environment of the process that started it: workers sharing a key file and checkpoint
+# file would each be right about their own database and wrong about the other's.
+# Set before the production settings derive their paths from it.
+if os.environ.get("PYTEST_XDIST_WORKER") or not os.environ.get("PAVE_DATA_DIR"):
+    os.environ["PAVE_DATA_DIR"] = tempfile.mkdtemp(prefix="pave-test-")
 
 from config.settings import *  # noqa: F403
 from config.settings import DATA_DIR, PASSWORD_HASHERS, SECRET_KEY, STATIC_ROOT, STORAGES

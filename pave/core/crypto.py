@@ -75,15 +75,28 @@ def parse_keys(raw: str) -> list[DataKey]:
     return keys
 
 
-def write_keys_file(path: Path, keys: list[DataKey]) -> None:
-    """Write keys with mode 0600, atomically, so a crash never leaves a half-written file."""
+def write_keys_file(path: Path, keys: list[DataKey], *, exclusive: bool = False) -> bool:
+    """Write keys with mode 0600, atomically, so a crash never leaves a half-written file.
+
+    `exclusive`: only if no file exists yet; False when another process created it first (two
+    processes starting at once must end up with the same key, never one each). Returns
+    whether this call wrote the file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(",".join(key.encode() for key in keys) + "\n")
     os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    if not exclusive:
+        os.replace(tmp, path)
+        return True
+    try:
+        os.link(tmp, path)  # atomic, and fails if the file exists: the first writer wins
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink()
+    return True
 
 
 class Keyring:
@@ -207,8 +220,9 @@ def keys_file_ensure() -> Path | None:
     needed = stored_data_key_ids()
     if needed:
         raise MissingKeyError(missing_key_message(needed, str(path)))
-    write_keys_file(path, [new_key()])
-    return path
+    # Exclusively: a process starting at the same moment may have created it first; then its
+    # key is the key, and this one reads it.
+    return path if write_keys_file(path, [new_key()], exclusive=True) else None
 
 
 def load_keyring() -> Keyring:

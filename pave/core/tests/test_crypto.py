@@ -78,3 +78,15 @@ def test_missing_keys_are_generated_into_a_private_file(db, tmp_path, caplog):
     assert path.stat().st_mode & 0o777 == 0o600
     assert ring.current.key_id in path.read_text()
     assert "PAVE_DATA_KEYS is not set" in caplog.text
+
+
+def test_two_processes_creating_the_key_file_at_once_end_up_with_one_key(tmp_path):
+    """The first writer wins and the other reads its key: never one key each (which would
+    encrypt half the data under a key the file no longer holds)."""
+    path = tmp_path / "data_keys"
+    first, second = crypto.new_key(), crypto.new_key()
+    assert crypto.write_keys_file(path, [first], exclusive=True) is True
+    assert crypto.write_keys_file(path, [second], exclusive=True) is False
+    assert crypto.parse_keys(path.read_text())[0].key_id == first.key_id
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data_keys"]  # no temporary left
