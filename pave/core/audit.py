@@ -145,7 +145,8 @@ def audit_seal(*, batch: int = SEAL_BATCH) -> int:
     """Seal the committed unsealed events: give each the next `seq` and chain it (keyed HMAC
     over the same canonical form as ever, covering the previous row's hash). Returns how many
     were sealed. Run every ~2 seconds by the worker's scheduler (`pave worker --seal-every`),
-    once by `pave worker --batch`, and first by `pave audit verify` and `pave audit checkpoint`.
+    once by `pave worker --batch`, and first by `pave audit verify`, `pave audit checkpoint`, the
+    hourly checkpoint task and `pave backup`.
 
     Each batch is one transaction under the sealer lock: it reads the head of the sealed chain,
     then up to `batch` unsealed events ordered by id, and writes their seq, prev_hash and hash
@@ -159,11 +160,14 @@ def audit_seal(*, batch: int = SEAL_BATCH) -> int:
     The seq is the sealing order, which follows commit order up to a few seconds, not the id
     order; `at` is the appending process's clock, informational only.
     """
+    unsealed = AuditEvent.objects.filter(seq__isnull=True)
+    if not unsealed.exists():  # the usual case between requests: no lock taken at all
+        return 0
     sealed = 0
     while True:
         with transaction.atomic():
             _lock_sealer()
-            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            pending = list(unsealed.order_by("id")[:batch])
             if not pending:
                 return sealed
             key = crypto.audit_key()
