@@ -21,7 +21,6 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management import ManagementUtility
-from django.db import connection
 from playwright.sync_api import expect
 
 from pave.accounts.models import Organisation, User
@@ -90,13 +89,6 @@ class Personas:
         for role in Role.values:
             if role not in self.other_by_role:
                 self.other_by_role[role] = make_user(f"other_{role}", self.other, role)
-
-
-def audit_locks(events: int) -> int:
-    """The queries PostgreSQL makes on top of SQLite's for EVENTS audit records: each append
-    takes an advisory lock first (pave.core.audit._lock_chain); SQLite's writer lock needs no
-    query. Query-count tests add this to the count measured on SQLite."""
-    return events if connection.vendor == "postgresql" else 0
 
 
 # --- API helpers (Django test client) ---------------------------------------------------------

@@ -22,4 +22,5 @@ def audit_events_for_admin(
         events = events.filter(organisation_id=user.organisation_id)
     if username:
         events = events.filter(actor_label=username)
-    return events.order_by("-seq")
+    # Newest first, sealed or not (unsealed events have no seq yet).
+    return events.order_by("-id")

@@ -12,6 +12,13 @@ checkpoint` appends the head's seq and hash to a file outside the database, and 
 fails when a row a checkpoint covers is missing or different. Rows written after the last
 checkpoint can still be cut off unnoticed; so can anything by someone holding both the
 database and the audit key (docs/security.md, "Audit log").
+
+Append, then seal (docs/architecture.md, "The audit log: append, then seal"): a request writes
+its event in its own transaction UNSEALED (no `seq`, `prev_hash` or `hash`), without any lock
+or read of the log, so audited requests never wait for each other. `audit_seal()`, run every
+few seconds by the worker (and by `pave audit verify` / `checkpoint`), numbers the committed
+unsealed events and chains them. Until then an event is stored and shown, but not yet covered
+by the chain: verify reports it as pending, and as a problem once older than STALE_AFTER.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from pave.core import crypto
@@ -40,7 +48,11 @@ from pave.core.models import AuditEvent
 Actor: TypeAlias = "AbstractBaseUser | str | None"
 
 GENESIS = "0" * 64
-_ADVISORY_LOCK_KEY = 7_270_001
+# Taken only by sealers (appends take no lock); the number is PAVE's, arbitrary.
+_SEALER_LOCK_KEY = 7_270_001
+SEAL_BATCH = 5000
+# An event unsealed for longer than this means the sealer is not running: reported by verify.
+STALE_AFTER = datetime.timedelta(minutes=5)
 
 # Set per request by ClientAddressMiddleware, per command by the CLI.
 client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
@@ -77,13 +89,6 @@ def compute_hash(event: AuditEvent) -> str:
     return key.sign(_canonical(event))
 
 
-def _lock_chain() -> None:
-    """Serialise appends across processes: PostgreSQL advisory lock; SQLite's writer lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-
-
 def audit_record(
     *,
     actor: Actor,
@@ -94,44 +99,123 @@ def audit_record(
     fields: Iterable[str] = (),
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. Call inside the transaction of the write it describes.
+    """Append one event, unsealed. Call inside the transaction of the write it describes: the
+    event commits (or rolls back) with it.
+
+    One INSERT, no lock and no read of the log: concurrent requests never wait for each other
+    here. `audit_seal()` later gives the event its `seq` and chain hash. The row names the audit
+    key it is to be signed with (the process's key: a lost key file fails here already; a
+    replaced key is refused at start-up, pave.core.keycheck, and by the sealer).
 
     `fields` are the *names* of fields read or changed; values never enter the log.
     """
-    with transaction.atomic():
-        _lock_chain()
-        key = crypto.audit_key()
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash", "key_id").first()
-        if last and last[2] and last[2] != key.key_id:
-            # Never continue a chain under another key: the right one is lost or replaced.
-            raise crypto.MissingKeyError(
-                f"audit key {last[2]} missing: the audit log is signed with it, and "
-                f"{key.source} holds another key ({key.key_id}). Restore it from your backup."
+    key = crypto.audit_key()
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or obj.pk
+    # core knows users as the base model; the column is the configured user model.
+    real_actor: Any = None if isinstance(actor, str) or actor is None else actor
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=getattr(real_actor, "pk", None),
+        actor_label=getattr(actor, "username", None) or str(actor or "system"),
+        organisation_id=getattr(actor, "organisation_id", None),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        client_address=client_address.get(),
+        fields=sorted(set(fields)),
+        detail=detail or {},
+        key_id=key.key_id,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def _lock_sealer() -> None:
+    """One sealer at a time, across processes: a PostgreSQL advisory lock that only sealers
+    take (appends never do); on SQLite the sealing transaction holds the single writer lock
+    (transaction_mode IMMEDIATE) from its start."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEALER_LOCK_KEY])
+
+
+def audit_seal(*, batch: int = SEAL_BATCH) -> int:
+    """Seal the committed unsealed events: give each the next `seq` and chain it (keyed HMAC
+    over the same canonical form as ever, covering the previous row's hash). Returns how many
+    were sealed. Run every ~2 seconds by the worker's scheduler (`pave worker --seal-every`),
+    once by `pave worker --batch`, and first by `pave audit verify`, `pave audit checkpoint`, the
+    hourly checkpoint task and `pave backup`.
+
+    Each batch is one transaction under the sealer lock: it reads the head of the sealed chain,
+    then up to `batch` unsealed events ordered by id, and writes their seq, prev_hash and hash
+    (the only change the PostgreSQL trigger allows, once per row). A crash mid-batch rolls the
+    whole batch back; the next run seals the same events.
+
+    Only committed events are visible to the sealer, and ids are handed out at INSERT, not at
+    commit: an event can commit after the sealer has already sealed events with higher ids
+    (a long request that wrote its event early). It is not lost or "out of order": it is simply
+    unsealed when the next batch runs, and sealed then, with a later seq than those higher ids.
+    The seq is the sealing order, which follows commit order up to a few seconds, not the id
+    order; `at` is the appending process's clock, informational only.
+    """
+    unsealed = AuditEvent.objects.filter(seq__isnull=True)
+    if not unsealed.exists():  # the usual case between requests: no lock taken at all
+        return 0
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            _lock_sealer()
+            pending = list(unsealed.order_by("id")[:batch])
+            if not pending:
+                return sealed
+            key = crypto.audit_key()
+            head = (
+                AuditEvent.objects.filter(seq__isnull=False)
+                .order_by("-seq")
+                .values_list("seq", "hash", "key_id")
+                .first()
             )
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        if obj is not None:
-            object_type = object_type or obj._meta.model_name
-            object_id = object_id or obj.pk
-        # core knows users as the base model; the column is the configured user model.
-        real_actor: Any = None if isinstance(actor, str) or actor is None else actor
-        event = AuditEvent(
-            seq=seq,
-            at=timezone.now(),
-            actor_id=getattr(real_actor, "pk", None),
-            actor_label=getattr(actor, "username", None) or str(actor or "system"),
-            organisation_id=getattr(actor, "organisation_id", None),
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            client_address=client_address.get(),
-            fields=sorted(set(fields)),
-            detail=detail or {},
-            prev_hash=prev_hash,
-            key_id=key.key_id,
-        )
-        event.hash = compute_hash(event)
-        event.save(force_insert=True)
-        return event
+            if head and head[2] and head[2] != key.key_id:
+                # Never continue a chain under another key: the right one is lost or replaced.
+                raise crypto.MissingKeyError(
+                    f"audit key {head[2]} missing: the audit log is signed with it, and "
+                    f"{key.source} holds another key ({key.key_id}). Restore it from your backup."
+                )
+            seq, prev_hash = (head[0] or 0, head[1] or GENESIS) if head else (0, GENESIS)
+            for event in pending:
+                if event.key_id != key.key_id:
+                    raise crypto.MissingKeyError(
+                        f"audit event id={event.pk} is to be signed with audit key "
+                        f"{event.key_id or '-'}, and {key.source} holds {key.key_id}: "
+                        "restore the key it was written under."
+                    )
+                seq += 1
+                event.seq, event.prev_hash = seq, prev_hash
+                event.hash = prev_hash = compute_hash(event)
+                event.save(update_fields=["seq", "prev_hash", "hash"])
+        sealed += len(pending)
+        if len(pending) < batch:
+            return sealed
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Events appended but not sealed yet: how many, and the time of the oldest."""
+
+    count: int
+    oldest: datetime.datetime | None
+
+    def stale(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the oldest has waited longer than STALE_AFTER: the sealer is not running."""
+        return self.oldest is not None and (now or timezone.now()) - self.oldest > STALE_AFTER
+
+
+def audit_pending() -> Pending:
+    unsealed = AuditEvent.objects.filter(seq__isnull=True)
+    oldest = unsealed.order_by("id").values_list("at", flat=True).first()
+    return Pending(unsealed.count() if oldest is not None else 0, oldest)
 
 
 def audit_record_daily(*, actor: Actor, action: str, obj: Any, fields: Iterable[str] = ()) -> bool:
@@ -154,18 +238,44 @@ def audit_record_daily(*, actor: Actor, action: str, obj: Any, fields: Iterable[
 
 @dataclass(frozen=True)
 class ChainProblem:
-    seq: int
+    seq: int | None  # None: an unsealed event
     event_id: int | None
     reason: str
 
     def __str__(self) -> str:
+        if self.seq is None:
+            return f"unsealed audit row id={self.event_id}: {self.reason}"
         return f"audit row seq={self.seq} (id={self.event_id}): {self.reason}"
 
 
-def audit_verify(events: Iterable[AuditEvent] | None = None) -> Iterator[ChainProblem]:
-    """Yield every break in the chain, in order; no output means the log is intact."""
+def stale_problem(pending: Pending) -> ChainProblem | None:
+    """The problem an old unsealed event is: until sealed, it could be deleted without trace."""
+    if not pending.stale():
+        return None
+    first = AuditEvent.objects.filter(seq__isnull=True).order_by("id").values_list("pk").first()
+    return ChainProblem(
+        None,
+        first[0] if first else None,
+        f"not sealed for more than {int(STALE_AFTER.total_seconds() // 60)} minutes "
+        f"({pending.count} event(s) pending, the oldest from {pending.oldest:%Y-%m-%d %H:%M:%S}"
+        " UTC): the sealer is not running (pave worker)",
+    )
+
+
+def audit_verify(
+    events: Iterable[AuditEvent] | None = None, *, pending: Pending | None = None
+) -> Iterator[ChainProblem]:
+    """Yield every break in the sealed chain, in order; no output means the log is intact.
+
+    Unsealed events are not part of the chain yet and are not breaks. Verifying the whole log
+    (no `events`), one unsealed for more than STALE_AFTER is a problem, the last one yielded:
+    the sealer is not running, and until sealed such a row could be deleted unnoticed. Pass
+    `pending` (audit_pending() taken before sealing) to judge the events as they were then."""
+    whole_log = events is None
     if events is None:
-        events = AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+        events = (
+            AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=5000)
+        )
     try:
         key: crypto.AuditKey | None = crypto.audit_key()
     except ImproperlyConfigured as exc:
@@ -173,29 +283,34 @@ def audit_verify(events: Iterable[AuditEvent] | None = None) -> Iterator[ChainPr
     unkeyed_until = unkeyed_rows_checkpointed()
     expected_seq, prev_hash, keyed = 1, GENESIS, False
     for event in events:
-        if event.seq != expected_seq:
-            yield ChainProblem(expected_seq, None, f"missing (next row present is {event.seq})")
+        seq = event.seq
+        if seq is None:
+            continue  # unsealed: not in the chain yet
+        if seq != expected_seq:
+            yield ChainProblem(expected_seq, None, f"missing (next row present is {seq})")
         elif event.prev_hash != prev_hash:
-            yield ChainProblem(event.seq, event.pk, "previous-hash link broken")
+            yield ChainProblem(seq, event.pk, "previous-hash link broken")
         if event.key_id:
             keyed = True
             if key is None or event.key_id != key.key_id:
                 reason = key_problem if key is None else "not the configured audit key"
-                yield ChainProblem(
-                    event.seq, event.pk, f"signed with audit key {event.key_id}: {reason}"
-                )
+                yield ChainProblem(seq, event.pk, f"signed with audit key {event.key_id}: {reason}")
             elif compute_hash(event) != event.hash:
-                yield ChainProblem(event.seq, event.pk, "contents altered (hash mismatch)")
+                yield ChainProblem(seq, event.pk, "contents altered (hash mismatch)")
         elif keyed:
             # Keyed chains never go back to plain hashes: this row was re-hashed without the key.
-            yield ChainProblem(event.seq, event.pk, "unsigned row after the keyed chain began")
-        elif event.seq > unkeyed_until:
+            yield ChainProblem(seq, event.pk, "unsigned row after the keyed chain began")
+        elif seq > unkeyed_until:
             # Unsigned rows are those of an older release, checkpointed at the upgrade; others
             # were re-hashed without the key (the whole log rewritten the unkeyed way).
-            yield ChainProblem(event.seq, event.pk, "unsigned row no checkpoint vouches for")
+            yield ChainProblem(seq, event.pk, "unsigned row no checkpoint vouches for")
         elif compute_hash(event) != event.hash:
-            yield ChainProblem(event.seq, event.pk, "contents altered (hash mismatch)")
-        expected_seq, prev_hash = event.seq + 1, event.hash
+            yield ChainProblem(seq, event.pk, "contents altered (hash mismatch)")
+        expected_seq, prev_hash = seq + 1, event.hash or ""
+    if whole_log:
+        problem = stale_problem(pending or audit_pending())
+        if problem is not None:
+            yield problem
 
 
 # --- Checkpoints: the chain's head, anchored outside the database -----------------------------
@@ -243,6 +358,11 @@ def checkpoints_read(path: Path | None = None) -> list[Checkpoint]:
     return found
 
 
+def _sealed_head() -> QuerySet[AuditEvent]:
+    """Sealed events, newest first (unsealed ones have no seq: PostgreSQL sorts NULL first)."""
+    return AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
+
+
 def checkpoints_verify(path: Path | None = None) -> Iterator[str]:
     """Yield one sentence per checkpoint the database no longer matches: a covered row missing
     (deleted, the table emptied, the head rolled back) or different (rewritten)."""
@@ -253,8 +373,8 @@ def checkpoints_verify(path: Path | None = None) -> Iterator[str]:
     wanted = sorted({point.seq for point in points})
     for start in range(0, len(wanted), 500):
         rows = AuditEvent.objects.filter(seq__in=wanted[start : start + 500])
-        stored.update(rows.values_list("seq", "hash"))
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        stored.update((seq, hash_ or "") for seq, hash_ in rows.values_list("seq", "hash") if seq)
+    head = _sealed_head().values_list("seq", flat=True).first() or 0
     for point in points:
         if point.seq not in stored:
             yield (
@@ -278,22 +398,23 @@ def unkeyed_rows_checkpointed() -> int:
 def audit_checkpoint_unkeyed_head() -> Checkpoint | None:
     """On upgrade (after `pave migrate`): anchor the rows written before keyed chains, so that
     they verify as before while a log re-hashed without the key does not."""
-    head = AuditEvent.objects.order_by("-seq").first()
-    if head is None or head.key_id or unkeyed_rows_checkpointed() >= head.seq:
+    head = _sealed_head().first()
+    if head is None or head.key_id or unkeyed_rows_checkpointed() >= (head.seq or 0):
         return None
     return audit_checkpoint()
 
 
 def audit_checkpoint(path: Path | None = None) -> Checkpoint | None:
     """Append the head's seq and keyed hash to the checkpoint file (mode 0600); None when the
-    log is empty. Verify before: a checkpoint of a broken chain anchors the breakage."""
-    head = AuditEvent.objects.order_by("-seq").first()
+    log is empty. Verify before: a checkpoint of a broken chain anchors the breakage.
+    Checkpoints cover sealed rows only: seal first (audit_seal) to include the newest events."""
+    head = _sealed_head().first()
     if head is None:
         return None
     point = Checkpoint(
         at=timezone.now().astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        seq=head.seq,
-        hash=head.hash,
+        seq=head.seq or 0,
+        hash=head.hash or "",
         key_id=head.key_id,
     )
     path = path or checkpoint_file()

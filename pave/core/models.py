@@ -17,9 +17,12 @@ class AuditEvent(models.Model):
     and the previous row's hash, so an altered row breaks the chain from there on. `hash` is an
     HMAC-SHA-256 under the audit key named by `key_id` (a key kept outside the database); rows
     written before keyed chains have an empty `key_id` and a plain SHA-256 (see audit.py).
+
+    A request appends its event unsealed: `seq`, `prev_hash` and `hash` stay NULL until the
+    sealer (audit.audit_seal, run by the worker) sets them, once. `id` is the append order.
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    seq = models.PositiveBigIntegerField(unique=True, null=True)
     at = models.DateTimeField(db_index=True)
     # No foreign-key constraint: deleting a user must not rewrite (and so break) the chain.
     actor = models.ForeignKey(
@@ -37,21 +40,24 @@ class AuditEvent(models.Model):
     client_address = models.CharField(max_length=64, blank=True)
     fields = models.JSONField(default=list)
     detail = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, null=True)  # noqa: DJ001 - NULL until sealed
+    hash = models.CharField(max_length=64, null=True)  # noqa: DJ001 - NULL until sealed
     key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor", "seq"]),
+            # The sealer's work list, small however large the log grows.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"
+            ),
         ]
 
     def __str__(self) -> str:
-        return (
-            f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
-        )
+        number = f"#{self.seq}" if self.seq is not None else f"(unsealed, id {self.pk})"
+        return f"{number} {self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
 
 
 class Counter(models.Model):

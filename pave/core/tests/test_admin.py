@@ -29,7 +29,7 @@ def staff_client(client, staff):
 
 
 def last_event(action: str) -> AuditEvent:
-    event = AuditEvent.objects.filter(action=action).order_by("-seq").first()
+    event = AuditEvent.objects.filter(action=action).order_by("-id").first()
     assert event is not None, f"no {action} audit event"
     return event
 

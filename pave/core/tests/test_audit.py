@@ -11,6 +11,7 @@ from pave.core import crypto
 from pave.core.audit import (
     _canonical,
     audit_record,
+    audit_seal,
     audit_verify,
     checkpoints_verify,
     compute_hash,
@@ -40,6 +41,7 @@ def tamper(sql: str, params: list) -> None:
 def chain(personas):
     for _ in range(3):
         make_case(personas.amal)
+    audit_seal()  # as the worker does within seconds
     return list(AuditEvent.objects.order_by("seq"))
 
 
@@ -210,12 +212,14 @@ def test_rows_from_before_keyed_chains_still_verify(db, monkeypatch):
     unkeyed = crypto.AuditKey(key_id="", secret=b"", source="old release")
     monkeypatch.setattr(crypto, "audit_key", lambda: unkeyed)
     old = [audit_record(actor="cli:root", action=f"old.{n}") for n in range(2)]
+    audit_seal()
     monkeypatch.undo()
     assert [problem.reason for problem in audit_verify()] == [
         "unsigned row no checkpoint vouches for"
     ] * 2
     assert run_cli("migrate", "-v", "0") == 0  # the upgrade
     audit_record(actor="cli:root", action="new")
+    audit_seal()
     assert [e.key_id == "" for e in AuditEvent.objects.order_by("seq")] == [True, True, False]
     assert list(audit_verify()) == []
     tamper("UPDATE core_auditevent SET action = %s WHERE id = %s", ["old.x", old[0].pk])
@@ -236,11 +240,21 @@ def test_a_lost_audit_key_is_named_and_never_replaced(chain, tmp_path, settings,
         assert not path.exists()
 
 
-def test_the_chain_is_never_continued_under_another_key(chain):
+def test_the_chain_is_never_continued_under_another_key(chain, capsys):
     with override_settings(PAVE_AUDIT_KEY="another key of at least thirty-two chars"):
         crypto.reset_keyring()
+        # Start-up refuses this key (keycheck); a process that wrote an event anyway...
+        event = audit_record(actor="cli:root", action="under a new key")
+        # ...never gets it chained: the sealer names the key the log is signed with.
         with pytest.raises(crypto.MissingKeyError, match=chain[-1].key_id):
-            audit_record(actor="cli:root", action="under a new key")
+            audit_seal()
+        assert run_cli("audit", "verify") == 1
+        assert f"audit key {chain[-1].key_id} missing" in capsys.readouterr().err
+    crypto.reset_keyring()
+    # With the right key back, the stray event (signed for the other key) is still refused.
+    with pytest.raises(crypto.MissingKeyError, match=f"id={event.pk}"):
+        audit_seal()
+    assert AuditEvent.objects.get(pk=event.pk).seq is None
 
 
 def test_a_short_audit_key_is_refused_before_any_write(db, capsys):

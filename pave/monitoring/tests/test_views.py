@@ -109,7 +109,7 @@ def test_saving_a_definition_is_audited_and_the_dashboard_reflects_it(client, de
     indicator = Indicator.objects.get(project=demo, code="migrants_assisted")
     assert indicator.label == "Migrants helped home"
     assert indicator.definition["filters"]["service_family"] == ["return"]
-    event = AuditEvent.objects.filter(action="monitoring.indicator.save").latest("seq")
+    event = AuditEvent.objects.filter(action="monitoring.indicator.save").latest("id")
     assert event.actor is not None
     assert event.actor.username == "maya" and event.object_id == str(indicator.pk)
 
@@ -209,7 +209,7 @@ def test_me_officer_records_a_manual_value_with_its_evidence(client, demo):
     value = ManualValue.objects.get(indicator__code="coordination_meetings")
     assert value.recorded_by is not None
     assert value.evidence.startswith("Minutes filed") and value.recorded_by.username == "maya"
-    event = AuditEvent.objects.filter(action="monitoring.value.record").latest("seq")
+    event = AuditEvent.objects.filter(action="monitoring.value.record").latest("id")
     assert event.actor is not None
     assert event.actor.username == "maya" and "evidence" in event.fields
     page = page_of(client.get(url))

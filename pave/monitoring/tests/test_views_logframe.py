@@ -74,7 +74,7 @@ def test_me_officer_sets_a_target_for_a_period(client, demo):
     assert response.status_code == 302 and response["Location"] == EDIT
     target = demo.indicators.get(code="migrants_assisted").targets.get(period_end="2015-12-31")
     assert target.value == 200
-    event = AuditEvent.objects.filter(action="monitoring.target.set").latest("seq")
+    event = AuditEvent.objects.filter(action="monitoring.target.set").latest("id")
     assert event.actor is not None
     assert event.actor.username == "maya" and event.fields == ["value"]
     assert "200 from" in page_of(reader.get(EDIT))

@@ -34,7 +34,7 @@ def person(name="Nour Haddad", **overrides):
 
 
 def actions():
-    return list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    return list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
 
 
 # --- events ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from pave.core.audit import audit_record, client_address
+from pave.core.audit import audit_record, audit_seal, client_address
 from pave.core.backup import KEYS_REMINDER, BackupError, backup_write
 from pave.core.management.base import cli_actor
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
         suffix = SUFFIXES.get(connection.vendor, "backup")
         output = options["output"] or Path(f"pave-backup-{stamp}.{suffix}")
+        audit_seal()  # the backup carries the audit events chained, not pending
         try:
             result = backup_write(output=output.resolve())
         except BackupError as exc:
