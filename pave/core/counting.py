@@ -13,7 +13,8 @@ the records once to their distinct (person, category, category, …) tuples and 
 and every breakdown from those (COUNT DISTINCT grouped by an expression), never row by row.
 People counted through a child record (services of a case) can be found from their parent
 (`Through`): a case with a matching service, which reads each case once instead of each of
-its services.
+its services. Several counts of one source (the indicators of a report) are made in one pass
+over its records (`compute_all`).
 """
 
 from __future__ import annotations
