@@ -481,11 +481,11 @@ def _compute_together(
     """Requests over one source and period field, in one query and one pass over the records.
 
     The records in the period that match any request's filters are reduced once to their
-    distinct (counted values, one flag per request — does the record match its filters —,
-    category per breakdown) tuples, or, when a request counts rows, to the number of rows
-    per such tuple; each request's value and breakdowns are then counted from the tuples it
-    flags, in the same statement (one UNION ALL branch each). The numbers are those `compute`
-    gives each request alone.
+    distinct (counted values, category per breakdown) tuples, each with, per request, the
+    number of its records matching that request's filters (0: not the request's). Each
+    request's value and breakdowns are then counted from its tuples (distinct values, or the
+    sum of its matching records when it counts rows), in the same statement (one UNION ALL
+    branch each). The numbers are those `compute` gives each request alone.
     """
     first = requests[0][0]
     adapter = adapter_for(first.source)
@@ -495,12 +495,6 @@ def _compute_together(
     )
     if all(conditions):  # else a request counts every record in the period
         records = records.filter(functools.reduce(operator.or_, conditions))
-    flags = {
-        f"pave_f{i}": Case(When(condition, then=Value(1)), default=Value(0))
-        if condition
-        else Value(1)
-        for i, condition in enumerate(conditions)
-    }
     paths = [_counted_path(adapter, definition) for definition, _names in requests]
     keys = {path: f"pave_k{j}" for j, path in enumerate(dict.fromkeys(paths)) if path}
     dims = tuple(dict.fromkeys(name for _definition, names in requests for name in names))
@@ -508,25 +502,30 @@ def _compute_together(
         f"pave_d{m}": Cast(dimension(adapter, first, name), CharField())
         for m, name in enumerate(dims)
     }
-    reduced = records.annotate(
-        **{alias: F(path) for path, alias in keys.items()}, **flags, **columns
-    ).values(*keys.values(), *flags, *columns)
-    if None in paths:
-        reduced = reduced.annotate(pave_n=Count("pk")).order_by()
-    else:
-        reduced = reduced.distinct().order_by()
+    # Per request, how many of the tuple's records match its filters (0: not its tuple).
+    matching = {
+        f"pave_f{i}": Count("pk", filter=condition) if condition else Count("pk")
+        for i, condition in enumerate(conditions)
+    }
+    reduced = (
+        records.annotate(**{alias: F(path) for path, alias in keys.items()}, **columns)
+        .values(*keys.values(), *columns)
+        .annotate(**matching)
+        .order_by()
+    )
     inner, params = reduced.query.sql_with_params()
     connection = connections[records.db]
     quote = connection.ops.quote_name
     aliases = [quote(alias) for alias in columns]
 
     def branch(i: int, which: int) -> str:
-        path = paths[i]
-        counter = f"COUNT(DISTINCT {quote(keys[path])})" if path else f"SUM({quote('pave_n')})"
+        """Request i's value (which = -1), or its breakdown by dims[which]."""
+        path, matched = paths[i], quote(f"pave_f{i}")
+        counter = f"COUNT(DISTINCT {quote(keys[path])})" if path else f"SUM({matched})"
         cells = ", ".join(alias if m == which else "NULL" for m, alias in enumerate(aliases))
         sql = (
             f"SELECT {i}, {which}, {cells}, {counter} "  # noqa: S608 - our own aliases
-            f"FROM pave_records WHERE {quote(f'pave_f{i}')} = 1"
+            f"FROM pave_records WHERE {matched} > 0"
         )
         return f"{sql} GROUP BY {aliases[which]}" if which >= 0 else sql
 
