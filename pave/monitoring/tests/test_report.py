@@ -2,6 +2,7 @@
 number of queries a report takes."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -202,7 +203,7 @@ def test_participant_indicators_and_training_aggregates_count_the_same_people(ne
 # Requests over one source counted together, with what makes one pass differ from one query
 # each: counting rows and distinct values beside people, a request without filters, a filter
 # that is a subquery (partner), breakdowns of one request only, by month, a period with nothing.
-TOGETHER = [
+TOGETHER: list[dict[str, Any]] = [
     {"source": "participants", "filters": {"event_type": ["training_workshop"]}},
     {"source": "participants", "count": "rows", "disaggregations": ["event_type", "month"]},
     {
