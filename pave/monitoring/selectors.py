@@ -18,7 +18,7 @@ from pave.assistance.models import FollowUpVisit
 from pave.cases import workflow
 from pave.cases.models import Case
 from pave.core.codelists import CaseStage
-from pave.core.counting import Period, compute, drill_down
+from pave.core.counting import Computed, Period, compute, compute_all, drill_down
 from pave.monitoring import definitions
 from pave.monitoring.access import DONOR_READERS, INDICATOR_EDITORS, REPORT_READERS
 from pave.monitoring.models import (
@@ -204,17 +204,22 @@ def indicator_result(
     threshold: int,
     extra: tuple[str, ...] = (),
     charted: bool = False,
+    computed: Computed | None = None,
 ) -> IndicatorResult:
     """The indicator's value over the period (suppressed for a public audience), with its
-    own breakdowns and the `extra` ones; `charted`: the one the factsheet's charts draw."""
+    own breakdowns and the `extra` ones; `charted`: the one the factsheet's charts draw.
+    `computed`: its counts if already counted (report_build counts them all together)."""
     breakdowns: dict[str, dict[str, int]] = {}
     counts_people = indicator.unit == "persons"
     definition = _definition(indicator)
     if definition is not None:
-        names = tuple(dict.fromkeys(definition.disaggregations + extra))
-        computed = compute(
-            definition, organisation=project.organisation, period=period, disaggregations=names
-        )
+        if computed is None:
+            computed = compute(
+                definition,
+                organisation=project.organisation,
+                period=period,
+                disaggregations=_breakdowns(definition, extra),
+            )
         value, breakdowns = computed.value, computed.breakdowns
         counts_people = counts_people and definition.counts_people
     else:
@@ -241,6 +246,11 @@ def indicator_result(
     )
 
 
+def _breakdowns(definition: definitions.Definition, extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The indicator's own disaggregations, then the `extra` ones asked for."""
+    return tuple(dict.fromkeys(definition.disaggregations + extra))
+
+
 def _charted_pk(indicators: list[Indicator]) -> int | None:
     """The indicator the factsheet's charts draw: the first whose definition is charted
     (Definition.charted), whatever the project calls it."""
@@ -262,8 +272,9 @@ def report_build(
     charts: bool = False,
 ) -> Report:
     """Every indicator of the project over the period: 1 query for the indicators with their
-    targets and manual values, then 1 for each computed indicator (its value and every
-    disaggregation are counted in one pass).
+    targets and manual values, then 1 for each source the computed indicators count (every
+    indicator counting the same source by the same period field, with all its
+    disaggregations, is counted in the same pass, see counting.compute_all).
 
     `extra` asks for more breakdowns of some indicators (by code); `charts` marks the
     indicator the factsheet's charts draw (`Report.charted`) and counts what they need.
@@ -277,6 +288,23 @@ def report_build(
         )
     )
     charted = _charted_pk(indicators) if charts else None
+    asked = {
+        indicator.pk: (extra or {}).get(indicator.code, ())
+        + (CHART_BREAKDOWNS if indicator.pk == charted else ())
+        for indicator in indicators
+    }
+    requests = {
+        indicator.pk: (definition, _breakdowns(definition, asked[indicator.pk]))
+        for indicator in indicators
+        if (definition := _definition(indicator)) is not None
+    }
+    counted = dict(
+        zip(
+            requests,
+            compute_all(list(requests.values()), organisation=project.organisation, period=period),
+            strict=True,
+        )
+    )
     results = [
         indicator_result(
             indicator,
@@ -284,9 +312,9 @@ def report_build(
             period=period,
             audience=audience,
             threshold=threshold,
-            extra=(extra or {}).get(indicator.code, ())
-            + (CHART_BREAKDOWNS if indicator.pk == charted else ()),
+            extra=asked[indicator.pk],
             charted=indicator.pk == charted,
+            computed=counted.get(indicator.pk),
         )
         for indicator in indicators
     ]

@@ -26,7 +26,7 @@ def test_the_logframe_shows_the_tree_with_baselines_targets_and_values(
 ):
     reader = as_user(client, "maya")
     reader.get(LOGFRAME)  # session and caches warmed
-    with django_assert_num_queries(21):  # as many for any size: see test_report
+    with django_assert_num_queries(15):  # as many for any size: see test_report
         page = page_of(reader.get(LOGFRAME))
     # Objective, then its outcomes, then their outputs, as nested headings.
     objective = page.index("Protection of migrant workers against exploitation")
