@@ -9,15 +9,21 @@ import secrets
 import tempfile
 
 # Tests never touch a real data directory (keys, SQLite file): a fresh one per test process,
-# unless the caller names one. Each pytest-xdist worker gets its own, even though it inherits
-# the environment of the process that started it: workers sharing a key file and checkpoint
-# file would each be right about their own database and wrong about the other's.
-# Set before the production settings derive their paths from it.
-if os.environ.get("PYTEST_XDIST_WORKER") or not os.environ.get("PAVE_DATA_DIR"):
+# unless the caller names one. A pytest-xdist worker inherits the environment of the process
+# that started it, and so the directory that process made: it makes its own instead (workers
+# sharing a key file and checkpoint file would each be right about their own database and
+# wrong about the other's). A directory the caller names (a test starting `pave` in a
+# subprocess, say) is kept. Set before the production settings derive their paths from it.
+_made = os.environ.get("PAVE_TEST_DATA_DIR_MADE_BY", "")  # "<pid>:<path>"
+_maker, _, _made_path = _made.partition(":")
+if not os.environ.get("PAVE_DATA_DIR") or (
+    _made_path == os.environ["PAVE_DATA_DIR"] and _maker != str(os.getpid())
+):
     os.environ["PAVE_DATA_DIR"] = tempfile.mkdtemp(prefix="pave-test-")
+    os.environ["PAVE_TEST_DATA_DIR_MADE_BY"] = f"{os.getpid()}:{os.environ['PAVE_DATA_DIR']}"
 
-from config.settings import *  # noqa: F403
-from config.settings import DATA_DIR, PASSWORD_HASHERS, SECRET_KEY, STATIC_ROOT, STORAGES
+from config.settings import *  # noqa: E402, F403 - after the data directory is chosen
+from config.settings import DATA_DIR, PASSWORD_HASHERS, SECRET_KEY, STATIC_ROOT, STORAGES  # noqa: E402
 
 # No key file is generated for tests: a key for this process only.
 SECRET_KEY = SECRET_KEY or secrets.token_urlsafe(50)
