@@ -10,7 +10,7 @@ from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from pave.core import crypto
-from pave.testing import Personas
+from pave.testing import Personas, catalogue_ensure
 
 _checkpoint_files = itertools.count()
 
@@ -21,6 +21,22 @@ def _fresh_keyring():
     crypto.reset_keyring()
     yield
     crypto.reset_keyring()
+
+
+@pytest.fixture(autouse=True)
+def _shipped_catalogue(request, django_db_blocker):
+    """Every test that uses the database starts with the shipped service catalogue, even right
+    after a transactional test emptied the tables (the catalogue is migration data)."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            catalogue_ensure()
+    yield
 
 
 @pytest.fixture(autouse=True)

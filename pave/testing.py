@@ -26,6 +26,8 @@ from playwright.sync_api import expect
 from pave.accounts.models import Organisation, User
 from pave.accounts.roles import Role
 from pave.accounts.services import token_create
+from pave.assistance.catalogue import DEFAULT_CATALOGUE
+from pave.assistance.models import ServiceType
 from pave.cases.models import Case
 from pave.cases.services import case_open
 
@@ -214,3 +216,15 @@ def axe_check(page: Any, name: str = "") -> list[dict]:
             lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} — {targets}")
         raise AssertionError("\n".join(lines))
     return violations
+
+
+def catalogue_ensure() -> None:
+    """Put back the shipped service catalogue if it is gone. It is migration data, and a
+    transactional test empties every table when it ends, for whichever test runs next on
+    that worker."""
+    if ServiceType.objects.exists():
+        return
+    for order, (code, family, name) in enumerate(DEFAULT_CATALOGUE):
+        ServiceType.objects.get_or_create(
+            code=code, defaults={"family": family, "name": name, "sort_order": order}
+        )

@@ -1,7 +1,7 @@
 import pytest
 
-from pave.assistance.catalogue import DEFAULT_CATALOGUE
 from pave.assistance.models import ServiceType
+from pave.testing import catalogue_ensure
 
 
 @pytest.fixture
@@ -9,8 +9,5 @@ def catalogue(db):
     """The shipped service catalogue. Transactional tests need it: the database is flushed
     between them, which removes what the data migration loaded."""
 
-    for order, (code, family, name) in enumerate(DEFAULT_CATALOGUE):
-        ServiceType.objects.get_or_create(
-            code=code, defaults={"family": family, "name": name, "sort_order": order}
-        )
+    catalogue_ensure()
     return ServiceType.objects.all()

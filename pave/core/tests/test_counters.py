@@ -42,7 +42,7 @@ def test_a_sequence_continues_from_the_counter_row_an_older_pave_kept(db):
 
 
 @needs_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_open_transaction_holding_a_number_does_not_block_the_next_caller():
     counter_next_values("test:open")  # the sequence exists
     drawn, release = threading.Event(), threading.Event()
@@ -71,7 +71,7 @@ def test_an_open_transaction_holding_a_number_does_not_block_the_next_caller():
 
 
 @needs_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_callers_never_share_a_number():
     results: list[list[int]] = []
     lock = threading.Lock()

@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from pave.accounts.models import User
 from pave.accounts.roles import Role
-from pave.assistance.catalogue import DEFAULT_CATALOGUE
 from pave.assistance.models import ServiceType
 from pave.referrals import services
 from pave.referrals.models import Consent, Referral, ServiceDirectoryEntry
-from pave.testing import make_case, make_org, make_user, person_data
+from pave.testing import catalogue_ensure, make_case, make_org, make_user, person_data
 
 
 class Partner:
@@ -60,10 +59,7 @@ def ensure_catalogue() -> None:
     """The catalogue is loaded by a migration; a transactional test may run after another
     one flushed the tables, so put it back."""
 
-    for order, (code, family, name) in enumerate(DEFAULT_CATALOGUE):
-        ServiceType.objects.get_or_create(
-            code=code, defaults={"family": family, "name": name, "sort_order": order}
-        )
+    catalogue_ensure()
 
 
 def service_ids(*codes: str) -> list[int]:

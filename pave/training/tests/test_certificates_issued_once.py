@@ -55,7 +55,7 @@ def issue_in_parallel(url: str, headers: dict[str, Any]) -> list[int]:
         return list(pool.map(one, range(REQUESTS)))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_issue_requests_give_one_certificate_per_person(trainer):
     event = thirty_present(trainer)
     url = f"/api/v1/training/events/{event.pk}/certificates"
@@ -112,7 +112,7 @@ def test_revoking_revokes_and_issuing_to_all_does_not_bring_it_back(client, trai
 BEFORE, AFTER = ("training", "0002_report_indexes"), ("training", "0003_certificate_issued_once")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_duplicates_written_before_the_fix_are_revoked_with_the_one_revoked(client, trainer):
     event = thirty_present(trainer)
     people = list(Participant.objects.order_by("pk")[:2])
