@@ -40,6 +40,7 @@ from pave.referrals.models import (
     ServiceDirectoryEntry,
 )
 from pave.referrals.selectors import DirectoryFilters, directory_search
+from pave.testing import catalogue_ensure
 
 PERIOD = (datetime.date(2013, 7, 1), datetime.date(2014, 6, 30))
 AS_OF = PERIOD[1]
@@ -61,6 +62,7 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     with django_db_blocker.unblock(), overrides, transaction.atomic():
+        catalogue_ensure()  # module-scoped: before the per-test fixture that does it
         yield demo("load")
         transaction.set_rollback(True)
 

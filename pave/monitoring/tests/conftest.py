@@ -9,6 +9,7 @@ from pave.accounts.models import Organisation
 from pave.demo.results import monitoring_demo_load
 from pave.demo.training import training_demo_load
 from pave.monitoring.models import Project
+from pave.testing import catalogue_ensure
 from pave.training.models import Attendance
 
 
@@ -30,6 +31,7 @@ def _demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     with django_db_blocker.unblock(), overrides, transaction.atomic():
+        catalogue_ensure()  # module-scoped: before the per-test fixture that does it
         call_command("demo", "load", stdout=io.StringIO(), stderr=io.StringIO())
         training_demo_load_if_missing()
 
