@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -6,10 +7,12 @@ from django.db import transaction
 from django.test import override_settings
 
 from pave.accounts.models import Organisation
+from pave.accounts.roles import Role
 from pave.demo.results import monitoring_demo_load
 from pave.demo.training import training_demo_load
 from pave.monitoring.models import Project
-from pave.testing import catalogue_ensure
+from pave.monitoring.services import indicator_save, project_create
+from pave.testing import catalogue_ensure, make_org, make_user
 from pave.training.models import Attendance
 
 
@@ -52,3 +55,27 @@ def demo(_demo_module, db):
 def needs_training(demo):
     """The demo programme, with its training (kept for the tests that name it)."""
     return demo
+
+
+def donor_project(personas) -> Project:
+    """Project P1 of the personas' NGO for 2014, funded by the EU delegation (whose donor
+    viewer eva becomes `personas.donor`), counting the people it assisted by sex and age."""
+    donor = make_org("EU", name="EU delegation", type="InternationalOrganisation")
+    personas.donor = make_user("eva", donor, Role.DONOR_VIEWER)
+    project = project_create(
+        actor="test",
+        organisation=personas.ngo,
+        code="P1",
+        title="Project",
+        start=datetime.date(2014, 1, 1),
+        end=datetime.date(2014, 12, 31),
+        donor_organisation=donor,
+    )
+    indicator_save(
+        actor="test",
+        project=project,
+        code="assisted",
+        label="Assisted",
+        definition={"source": "cases", "disaggregations": ["sex_age"]},
+    )
+    return project

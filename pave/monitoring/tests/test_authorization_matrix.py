@@ -1,14 +1,13 @@
 """Every report endpoint × every role × own / other organisation / donor organisation."""
 
-import datetime
-
 import pytest
 
 from pave.accounts.roles import Role
 from pave.accounts.services import token_create
 from pave.demo.results import monitoring_demo_load  # noqa: F401
-from pave.monitoring.services import indicator_save, project_create
-from pave.testing import make_case, make_org, make_user, person_data
+from pave.monitoring.services import indicator_save
+from pave.monitoring.tests.conftest import donor_project
+from pave.testing import make_case, person_data
 
 # role -> status of (report, drill-down, budget, dashboard page, factsheet page, budget page,
 # indicator editor, and the editors' POSTs with empty forms: indicator, manual value, budget
@@ -33,24 +32,7 @@ OWN = {
 
 @pytest.fixture
 def project(personas):
-    donor = make_org("EU", name="EU delegation", type="InternationalOrganisation")
-    personas.donor = make_user("eva", donor, Role.DONOR_VIEWER)
-    project = project_create(
-        actor="test",
-        organisation=personas.ngo,
-        code="P1",
-        title="Project",
-        start=datetime.date(2014, 1, 1),
-        end=datetime.date(2014, 12, 31),
-        donor_organisation=donor,
-    )
-    indicator_save(
-        actor="test",
-        project=project,
-        code="assisted",
-        label="Assisted",
-        definition={"source": "cases", "disaggregations": ["sex_age"]},
-    )
+    project = donor_project(personas)
     indicator_save(actor="test", project=project, code="meetings", label="Meetings", kind="manual")
     return project
 

@@ -11,8 +11,8 @@ import json
 import pytest
 
 from pave.accounts.roles import Role
-from pave.monitoring.services import indicator_save, project_create
-from pave.testing import bearer, make_case, make_org, make_user, person_data
+from pave.monitoring.tests.conftest import donor_project
+from pave.testing import bearer, make_case, person_data
 from pave.testing import run_pave as pave
 
 REPORT = "/api/v1/reports/assistance-in-numbers"
@@ -20,24 +20,7 @@ REPORT = "/api/v1/reports/assistance-in-numbers"
 
 @pytest.fixture
 def world(personas):
-    donor_org = make_org("EU", name="EU delegation", type="InternationalOrganisation")
-    personas.donor = make_user("eva", donor_org, Role.DONOR_VIEWER)
-    project = project_create(
-        actor="test",
-        organisation=personas.ngo,
-        code="P1",
-        title="Project",
-        start=datetime.date(2014, 1, 1),
-        end=datetime.date(2014, 12, 31),
-        donor_organisation=donor_org,
-    )
-    indicator_save(
-        actor="test",
-        project=project,
-        code="assisted",
-        label="Assisted",
-        definition={"source": "cases", "disaggregations": ["sex_age"]},
-    )
+    donor_project(personas)
     for _ in range(6):
         make_case(personas.amal, identification_date="2014-06-05")
     make_case(
